@@ -1,0 +1,26 @@
+#include "command.hpp"
+
+#include "commands/import_command.hpp"
+#include "commands/show_command.hpp"
+#include "commands/stats_command.hpp"
+#include "store_location.hpp"
+
+#include <fmt/core.h>
+
+#include <cstdio>
+
+namespace trialmatch::cli {
+
+void print_error(const std::string& message) { fmt::print(stderr, "trialmatch: {}\n", message); }
+
+std::filesystem::path Command::store_path() const { return resolve_store_path(m_global.db); }
+
+std::vector<std::unique_ptr<Command>> make_commands(const GlobalOptions& global) {
+    std::vector<std::unique_ptr<Command>> commands;
+    commands.push_back(std::make_unique<ImportCommand>(global));
+    commands.push_back(std::make_unique<ShowCommand>(global));
+    commands.push_back(std::make_unique<StatsCommand>(global));
+    return commands;
+}
+
+} // namespace trialmatch::cli

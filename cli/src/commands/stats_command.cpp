@@ -1,0 +1,112 @@
+#include "commands/stats_command.hpp"
+
+#include "trialmatch/data/trial_store.hpp"
+
+#include "json_output.hpp"
+
+#include <fmt/core.h>
+
+namespace trialmatch::cli {
+
+namespace {
+
+using Counts = std::vector<std::pair<std::string, std::int64_t>>;
+
+void json_counts(JsonOutput& json, const char* name, const Counts& counts) {
+    json.key(name);
+    json.start_object();
+    for (const auto& [label, count] : counts) {
+        json.field(label, count);
+    }
+    json.end_object();
+}
+
+void json_run_value(JsonOutput& json, const data::RunRecord& run) {
+    json.start_object();
+    json.field("id", run.id);
+    json.field("kind", run.kind);
+    json.field("source", run.source);
+    json.field("started_at", run.started_at);
+    json.field_or_null("finished_at", run.finished_at);
+    json.field("outcome", run.outcome);
+    json.field("read", run.counts.read);
+    json.field("new", run.counts.inserted);
+    json.field("updated", run.counts.updated);
+    json.field("unchanged", run.counts.unchanged);
+    json.field("rejected", run.counts.rejected);
+    json.end_object();
+}
+
+void json_run(JsonOutput& json, const char* name, const std::optional<data::RunRecord>& run) {
+    json.key(name);
+    if (run) {
+        json_run_value(json, *run);
+    } else {
+        json.null();
+    }
+}
+
+std::string run_line(const data::RunRecord& run) {
+    return fmt::format("{} {} {} ({}): read {}, new {}, updated {}, unchanged {}, rejected {}",
+                       run.started_at, run.kind, run.outcome, run.source, run.counts.read,
+                       run.counts.inserted, run.counts.updated, run.counts.unchanged,
+                       run.counts.rejected);
+}
+
+void text_counts(const char* title, const Counts& counts) {
+    fmt::print("{}:\n", title);
+    for (const auto& [label, count] : counts) {
+        fmt::print("  {:<28} {:>8}\n", label, count);
+    }
+}
+
+} // namespace
+
+void StatsCommand::setup(CLI::App& subcommand) {
+    subcommand.add_option("--format", m_format, "output format")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+}
+
+Exit StatsCommand::run() {
+    const data::TrialStore store{store_path(), data::TrialStore::Mode::read_only};
+    const auto stats = store.stats();
+    if (m_format == "json") {
+        JsonOutput json{"trialmatch-stats/1"};
+        json.field("store", store.path().string());
+        json.field("schema_version", stats.schema_version);
+        json.field("size_bytes", stats.size_bytes);
+        json.field("trials", stats.trials);
+        json_counts(json, "by_status", stats.by_status);
+        json_counts(json, "by_phase", stats.by_phase);
+        json.field("conditions", stats.distinct_conditions);
+        json_counts(json, "top_conditions", stats.top_conditions);
+        json.field("sites", stats.sites);
+        json.field("recruiting_sites", stats.recruiting_sites);
+        json.field("history_entries", stats.history_entries);
+        json_run(json, "last_import", stats.last_import);
+        json_run(json, "last_refresh", stats.last_refresh);
+        json.key("recent_runs");
+        json.start_array();
+        for (const auto& run : stats.recent_runs) {
+            json_run_value(json, run);
+        }
+        json.end_array();
+        json.print();
+        return Exit::ok;
+    }
+    fmt::print("store:      {} (schema {}, {:.1f} MB)\n", store.path().string(), stats.schema_version,
+               static_cast<double>(stats.size_bytes) / 1e6);
+    fmt::print("trials:     {}\n", stats.trials);
+    fmt::print("sites:      {} ({} recruiting)\n", stats.sites, stats.recruiting_sites);
+    fmt::print("conditions: {} distinct\n", stats.distinct_conditions);
+    fmt::print("history:    {} recorded changes\n", stats.history_entries);
+    text_counts("by status", stats.by_status);
+    text_counts("by phase", stats.by_phase);
+    text_counts("top conditions", stats.top_conditions);
+    fmt::print("last import:  {}\n", stats.last_import ? run_line(*stats.last_import) : "never");
+    fmt::print("last refresh: {}\n", stats.last_refresh ? run_line(*stats.last_refresh) : "never");
+    return Exit::ok;
+}
+
+} // namespace trialmatch::cli

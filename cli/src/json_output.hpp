@@ -1,0 +1,83 @@
+#pragma once
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace trialmatch::cli {
+
+/// A `--format json` document on stdout: an object whose first key is "format" (DESIGN.md).
+class JsonOutput {
+public:
+    explicit JsonOutput(const char* format) : m_writer(m_buffer) {
+        m_writer.SetIndent(' ', 2);
+        m_writer.StartObject();
+        field("format", std::string_view{format});
+    }
+
+    void key(std::string_view name) { m_writer.Key(name.data(), size(name)); }
+
+    void value(std::string_view text) { m_writer.String(text.data(), size(text)); }
+
+    void value(std::int64_t number) { m_writer.Int64(number); }
+
+    void value(std::uint64_t number) { m_writer.Uint64(number); }
+
+    void null() { m_writer.Null(); }
+
+    void field(std::string_view name, std::string_view text) {
+        key(name);
+        value(text);
+    }
+
+    void field(std::string_view name, const std::string& text) { field(name, std::string_view{text}); }
+
+    void field(std::string_view name, const char* text) { field(name, std::string_view{text}); }
+
+    void field(std::string_view name, std::int64_t number) {
+        key(name);
+        value(number);
+    }
+
+    void field(std::string_view name, std::uint64_t number) {
+        key(name);
+        value(number);
+    }
+
+    void field(std::string_view name, int number) { field(name, static_cast<std::int64_t>(number)); }
+
+    /// Writes null for empty text.
+    void field_or_null(std::string_view name, std::string_view text) {
+        key(name);
+        text.empty() ? null() : value(text);
+    }
+
+    void start_object() { m_writer.StartObject(); }
+
+    void end_object() { m_writer.EndObject(); }
+
+    void start_array() { m_writer.StartArray(); }
+
+    void end_array() { m_writer.EndArray(); }
+
+    /// Closes the document and writes it to stdout with a final newline.
+    void print() {
+        m_writer.EndObject();
+        std::fwrite(m_buffer.GetString(), 1, m_buffer.GetSize(), stdout);
+        std::fputc('\n', stdout);
+    }
+
+private:
+    static rapidjson::SizeType size(std::string_view text) {
+        return static_cast<rapidjson::SizeType>(text.size());
+    }
+
+    rapidjson::StringBuffer m_buffer;
+    rapidjson::PrettyWriter<rapidjson::StringBuffer> m_writer;
+};
+
+} // namespace trialmatch::cli

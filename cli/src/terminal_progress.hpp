@@ -1,0 +1,42 @@
+#pragma once
+
+#include "trialmatch/engine/progress.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace trialmatch::cli {
+
+/// Draws a one-line progress display on stderr when stderr is a terminal (and `enabled`);
+/// otherwise stays silent so cron mail and pipes get only results and errors.
+class TerminalProgress final : public engine::ProgressSink {
+public:
+    explicit TerminalProgress(bool enabled);
+    TerminalProgress(const TerminalProgress&) = delete;
+    TerminalProgress(TerminalProgress&&) = delete;
+    TerminalProgress& operator=(const TerminalProgress&) = delete;
+    TerminalProgress& operator=(TerminalProgress&&) = delete;
+    ~TerminalProgress() override;
+
+    void begin(std::string_view what, std::uint64_t total) override;
+
+    void update(std::uint64_t done, std::uint64_t items) override;
+
+    void note(std::string_view message) override;
+
+    /// Clears the progress line, so the next output starts on a clean line.
+    void clear();
+
+private:
+    void draw(bool force);
+
+    bool m_active;
+    bool m_drawn = false;
+    std::string m_what;
+    std::uint64_t m_items = 0;
+    std::chrono::steady_clock::time_point m_start;
+    std::chrono::steady_clock::time_point m_last_draw;
+};
+
+} // namespace trialmatch::cli

@@ -1,0 +1,127 @@
+#pragma once
+
+#include "trialmatch/engine/trial.hpp"
+#include "trialmatch/engine/trial_diff.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace trialmatch::data {
+
+/// What an upsert did with one study.
+enum class UpsertResult {
+    inserted,  ///< a trial the store did not hold
+    updated,   ///< a different version replaced the stored one; its changes went to history
+    unchanged, ///< the same record (same content) was already stored
+    older      ///< the stored version was posted later; the incoming one was ignored
+};
+
+const char* to_string(UpsertResult result) noexcept;
+
+/// Counts of one import or refresh run.
+struct RunCounts {
+    std::uint64_t read = 0;
+    std::uint64_t inserted = 0;
+    std::uint64_t updated = 0;
+    std::uint64_t unchanged = 0;
+    std::uint64_t rejected = 0;
+};
+
+struct RunRecord {
+    std::int64_t id = 0;
+    std::string kind; ///< import | refresh
+    std::string source;
+    std::string started_at;
+    std::string finished_at; ///< empty while running or if the run died
+    std::string outcome;     ///< running | ok | partial | failed
+    RunCounts counts;
+    std::string detail;
+};
+
+struct StoreStats {
+    std::int64_t trials = 0;
+    std::vector<std::pair<std::string, std::int64_t>> by_status; ///< most first
+    std::vector<std::pair<std::string, std::int64_t>> by_phase;  ///< "PHASE1/PHASE2" style, most first
+    std::vector<std::pair<std::string, std::int64_t>> top_conditions; ///< up to 10, most first
+    std::int64_t distinct_conditions = 0;
+    std::int64_t sites = 0;
+    std::int64_t recruiting_sites = 0;
+    std::int64_t history_entries = 0;
+    std::optional<RunRecord> last_import;
+    std::optional<RunRecord> last_refresh;
+    std::vector<RunRecord> recent_runs; ///< newest first, up to 5
+    std::int64_t size_bytes = 0;        ///< database file plus WAL
+    int schema_version = 0;
+};
+
+/// The local SQLite copy of the registry (DESIGN.md, data/).
+/// Opening creates the file and migrates it to the current schema (PRAGMA user_version); the
+/// store runs in WAL mode so readers keep working while one writer imports.
+/// Writes happen inside a batch (begin_batch / commit_batch); each upsert is atomic on its own
+/// (a SAVEPOINT), so a failure never leaves a study half-written.
+/// Not thread-safe: one TrialStore per thread.
+class TrialStore {
+public:
+    enum class Mode { read_only, read_write };
+
+    /// \throws StoreError if the file cannot be opened or created, is not a trialmatch store,
+    ///         or was written by a newer trialmatch (schema version above ours).
+    explicit TrialStore(const std::filesystem::path& path, Mode mode = Mode::read_write);
+    TrialStore(const TrialStore&) = delete;
+    TrialStore(TrialStore&&) noexcept;
+    TrialStore& operator=(const TrialStore&) = delete;
+    TrialStore& operator=(TrialStore&&) noexcept;
+    ~TrialStore();
+
+    /// The schema version this build creates and reads.
+    static int current_schema_version() noexcept;
+
+    void begin_batch();
+
+    void commit_batch();
+
+    /// Undoes everything since begin_batch.
+    void rollback_batch();
+
+    /// Inserts or replaces one trial with its compact raw record. A replaced trial's real changes
+    /// (engine::diff_trials) are appended to history, attributed to `run_id` (0 = none).
+    /// \throws StoreError on a database failure (the study is then not stored at all).
+    UpsertResult upsert(const engine::Trial& trial, std::string_view raw_json, std::int64_t run_id = 0);
+
+    /// The stored trial, or nothing.
+    std::optional<engine::Trial> find(std::string_view nct_id) const;
+
+    /// The stored raw record (compact JSON), or nothing.
+    std::optional<std::string> raw_record(std::string_view nct_id) const;
+
+    /// The trial's recorded changes, oldest first.
+    std::vector<engine::RecordedChange> history(std::string_view nct_id) const;
+
+    /// Every stored NCT id, sorted.
+    std::vector<std::string> nct_ids() const;
+
+    StoreStats stats() const;
+
+    /// Records the start of a run (committed at once, outside any batch) and returns its id.
+    std::int64_t start_run(std::string_view kind, std::string_view source);
+
+    /// Records how a run ended.
+    void finish_run(std::int64_t run_id, const RunCounts& counts, std::string_view outcome, std::string_view detail);
+
+    const std::filesystem::path& path() const noexcept;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+/// The current UTC time as "YYYY-MM-DDTHH:MM:SSZ".
+std::string utc_now();
+
+} // namespace trialmatch::data

@@ -1,0 +1,1 @@
+#include "trialmatch/data/store_error.hpp"

@@ -1,0 +1,914 @@
+#include "trialmatch/data/trial_store.hpp"
+
+#include "trialmatch/data/store_error.hpp"
+
+#include "schema.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <array>
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <system_error>
+
+namespace trialmatch::data {
+
+namespace {
+
+namespace fs = std::filesystem;
+using engine::Trial;
+
+constexpr char list_separator = '\x1f';
+
+std::string join(const std::vector<std::string>& items) {
+    std::string result;
+    for (const auto& item : items) {
+        if (!result.empty()) {
+            result += list_separator;
+        }
+        result += item;
+    }
+    return result;
+}
+
+std::vector<std::string> split(const std::string& joined) {
+    std::vector<std::string> items;
+    if (joined.empty()) {
+        return items;
+    }
+    std::size_t start = 0;
+    while (true) {
+        const auto end = joined.find(list_separator, start);
+        items.push_back(joined.substr(start, end - start));
+        if (end == std::string::npos) {
+            return items;
+        }
+        start = end + 1;
+    }
+}
+
+// FNV-1a, 64 bit: stable across builds and platforms, unlike std::hash.
+std::int64_t content_hash(std::string_view text) {
+    std::uint64_t hash = 14695981039346656037ULL;
+    for (const char c : text) {
+        hash ^= static_cast<unsigned char>(c);
+        hash *= 1099511628211ULL;
+    }
+    return static_cast<std::int64_t>(hash);
+}
+
+/// The trials columns written by upsert and read by find, in one order for both.
+constexpr std::array trial_columns = {
+    "nct_id",          "brief_title",        "official_title",
+    "acronym",         "brief_summary",      "org_study_id",
+    "overall_status",  "status_verified_date", "why_stopped",
+    "start_date",      "start_date_type",    "primary_completion_date",
+    "primary_completion_date_type", "completion_date", "completion_date_type",
+    "first_submitted", "first_posted",       "first_posted_type",
+    "last_update_submitted", "last_update_posted", "last_update_posted_type",
+    "study_type",      "phases",             "enrollment",
+    "enrollment_type", "criteria_text",      "minimum_age",
+    "minimum_age_value", "minimum_age_unit", "minimum_age_days",
+    "maximum_age",     "maximum_age_value",  "maximum_age_unit",
+    "maximum_age_days", "sex",               "healthy_volunteers",
+    "std_ages",        "lead_sponsor",       "lead_sponsor_class",
+    "version_holder",  "content_hash",
+};
+
+std::string upsert_trial_sql() {
+    std::string columns;
+    std::string values;
+    std::string updates;
+    for (const char* column : trial_columns) {
+        if (!columns.empty()) {
+            columns += ", ";
+            values += ", ";
+            updates += ", ";
+        }
+        columns += column;
+        values += '?';
+        updates += std::string{column} + " = excluded." + column;
+    }
+    return "INSERT INTO trials (" + columns + ", first_imported_at, updated_at) VALUES (" + values +
+           ", ?1000, ?1000) ON CONFLICT (nct_id) DO UPDATE SET " + updates +
+           ", updated_at = excluded.updated_at, removed_at = NULL RETURNING id";
+}
+
+std::string select_trial_sql() {
+    std::string columns = "id";
+    for (const char* column : trial_columns) {
+        columns += ", ";
+        columns += column;
+    }
+    return "SELECT " + columns + " FROM trials WHERE nct_id = ?";
+}
+
+std::optional<engine::AgeUnit> age_unit_from(const std::string& text) {
+    for (const auto unit : {engine::AgeUnit::years,
+                            engine::AgeUnit::months,
+                            engine::AgeUnit::weeks,
+                            engine::AgeUnit::days,
+                            engine::AgeUnit::hours,
+                            engine::AgeUnit::minutes}) {
+        if (text == engine::to_string(unit)) {
+            return unit;
+        }
+    }
+    return std::nullopt;
+}
+
+/// Binds values to consecutive parameters, counting from 1.
+class Binder {
+public:
+    explicit Binder(SQLite::Statement& statement) : m_statement(statement) {}
+
+    Binder& text(const std::string& value) {
+        m_statement.bind(++m_index, value);
+        return *this;
+    }
+
+    Binder& integer(std::int64_t value) {
+        m_statement.bind(++m_index, static_cast<std::int64_t>(value));
+        return *this;
+    }
+
+    Binder& real(double value) {
+        m_statement.bind(++m_index, value);
+        return *this;
+    }
+
+    Binder& null() {
+        m_statement.bind(++m_index);
+        return *this;
+    }
+
+    Binder& date(const std::optional<engine::PartialDate>& value) {
+        return value ? text(value->to_string()) : null();
+    }
+
+    Binder& typed_date(const std::optional<engine::TypedDate>& value) {
+        if (!value) {
+            return null().null();
+        }
+        text(value->date.to_string());
+        return value->type == engine::DateType::unspecified ? null() : text(engine::to_string(value->type));
+    }
+
+    Binder& age(const std::optional<engine::AgeLimit>& value) {
+        if (!value) {
+            return null().null().null().null();
+        }
+        return text(value->text).real(value->value).text(engine::to_string(value->unit)).integer(value->days);
+    }
+
+private:
+    SQLite::Statement& m_statement;
+    int m_index = 0;
+};
+
+/// Reads consecutive columns, counting from `first`.
+class Reader {
+public:
+    Reader(SQLite::Statement& statement, int first) : m_statement(statement), m_index(first) {}
+
+    std::string text() { return m_statement.getColumn(m_index++).getString(); }
+
+    bool is_null() const { return m_statement.getColumn(m_index).isNull(); }
+
+    std::optional<std::int64_t> integer() {
+        auto column = m_statement.getColumn(m_index++);
+        return column.isNull() ? std::nullopt : std::optional<std::int64_t>{column.getInt64()};
+    }
+
+    std::optional<double> real() {
+        auto column = m_statement.getColumn(m_index++);
+        return column.isNull() ? std::nullopt : std::optional<double>{column.getDouble()};
+    }
+
+    std::optional<engine::PartialDate> date() {
+        const bool absent = is_null();
+        const std::string value = text();
+        return absent ? std::nullopt : engine::PartialDate::try_parse(value);
+    }
+
+    std::optional<engine::TypedDate> typed_date() {
+        auto value = date();
+        const std::string type = text();
+        if (!value) {
+            return std::nullopt;
+        }
+        engine::TypedDate result{*value, engine::DateType::unspecified};
+        if (type == "ACTUAL") {
+            result.type = engine::DateType::actual;
+        } else if (type == "ESTIMATED") {
+            result.type = engine::DateType::estimated;
+        }
+        return result;
+    }
+
+    std::optional<engine::AgeLimit> age() {
+        const bool absent = is_null();
+        engine::AgeLimit limit;
+        limit.text = text();
+        limit.value = real().value_or(0);
+        const auto unit = age_unit_from(text());
+        limit.days = static_cast<long>(integer().value_or(0));
+        if (absent || !unit) {
+            return std::nullopt;
+        }
+        limit.unit = *unit;
+        return limit;
+    }
+
+private:
+    SQLite::Statement& m_statement;
+    int m_index;
+};
+
+template <typename Action>
+auto translate(const char* what, Action&& action) {
+    try {
+        return action();
+    } catch (const SQLite::Exception& error) {
+        throw StoreError{std::string{what} + ": " + error.what(), error.getExtendedErrorCode()};
+    }
+}
+
+} // namespace
+
+const char* to_string(UpsertResult result) noexcept {
+    switch (result) {
+    case UpsertResult::inserted:
+        return "inserted";
+    case UpsertResult::updated:
+        return "updated";
+    case UpsertResult::unchanged:
+        return "unchanged";
+    case UpsertResult::older:
+        return "older";
+    }
+    return "unchanged";
+}
+
+std::string utc_now() {
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm parts{};
+    gmtime_r(&now, &parts);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
+    return buffer;
+}
+
+struct TrialStore::Impl {
+    Impl(const fs::path& store_path, Mode mode) :
+        path(store_path), db(open(store_path, mode)) {}
+
+    static SQLite::Database open(const fs::path& path, Mode mode) {
+        if (mode == Mode::read_only) {
+            std::error_code error;
+            if (!fs::exists(path, error)) {
+                throw StoreError{"no store at " + path.string() +
+                                 " (run `trialmatch import` or `trialmatch refresh` first)"};
+            }
+            return SQLite::Database{path.string(), SQLite::OPEN_READONLY, 5000};
+        }
+        if (path.has_parent_path()) {
+            std::error_code error;
+            fs::create_directories(path.parent_path(), error);
+        }
+        return SQLite::Database{path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 5000};
+    }
+
+    SQLite::Statement& statement(const std::string& sql) {
+        auto& slot = statements[sql];
+        if (!slot) {
+            slot = std::make_unique<SQLite::Statement>(db, sql);
+        } else {
+            slot->reset();
+            slot->clearBindings();
+        }
+        return *slot;
+    }
+
+    void exec(const std::string& sql) { db.exec(sql); }
+
+    std::int64_t trial_id(std::string_view nct_id) {
+        auto& query = statement("SELECT id FROM trials WHERE nct_id = ?");
+        query.bind(1, std::string{nct_id});
+        return query.executeStep() ? query.getColumn(0).getInt64() : 0;
+    }
+
+    std::optional<Trial> load(std::string_view nct_id);
+
+    void write_children(std::int64_t id, const Trial& trial, bool replace);
+
+    void write_search(std::int64_t id, const Trial& trial, bool replace);
+
+    UpsertResult upsert(const Trial& trial, std::string_view raw_json, std::int64_t run_id);
+
+    fs::path path;
+    SQLite::Database db;
+    std::map<std::string, std::unique_ptr<SQLite::Statement>> statements;
+    bool in_batch = false;
+};
+
+std::optional<Trial> TrialStore::Impl::load(std::string_view nct_id) {
+    auto& query = statement(select_trial_sql());
+    query.bind(1, std::string{nct_id});
+    if (!query.executeStep()) {
+        return std::nullopt;
+    }
+    const std::int64_t id = query.getColumn(0).getInt64();
+    Trial t;
+    Reader r{query, 1};
+    t.nct_id = r.text();
+    t.brief_title = r.text();
+    t.official_title = r.text();
+    t.acronym = r.text();
+    t.brief_summary = r.text();
+    t.org_study_id = r.text();
+    t.overall_status = r.text();
+    t.status_verified_date = r.date();
+    t.why_stopped = r.text();
+    t.start_date = r.typed_date();
+    t.primary_completion_date = r.typed_date();
+    t.completion_date = r.typed_date();
+    t.first_submitted = r.date();
+    t.first_posted = r.typed_date();
+    t.last_update_submitted = r.date();
+    t.last_update_posted = r.typed_date();
+    t.study_type = r.text();
+    t.phases = split(r.text());
+    t.enrollment = r.integer();
+    t.enrollment_type = r.text();
+    t.eligibility.criteria_text = r.text();
+    t.eligibility.minimum_age = r.age();
+    t.eligibility.maximum_age = r.age();
+    t.eligibility.sex = r.text();
+    if (const auto healthy = r.integer()) {
+        t.eligibility.healthy_volunteers = *healthy != 0;
+    }
+    t.eligibility.std_ages = split(r.text());
+    t.lead_sponsor.name = r.text();
+    t.lead_sponsor.sponsor_class = r.text();
+    t.version_holder = r.date();
+
+    auto& secondary = statement("SELECT id, type, domain FROM secondary_ids WHERE trial_id = ? ORDER BY ordinal");
+    secondary.bind(1, static_cast<std::int64_t>(id));
+    while (secondary.executeStep()) {
+        Reader row{secondary, 0};
+        engine::SecondaryId item;
+        item.id = row.text();
+        item.type = row.text();
+        item.domain = row.text();
+        t.secondary_ids.push_back(std::move(item));
+    }
+
+    auto& conditions = statement("SELECT kind, term, mesh_id FROM conditions WHERE trial_id = ? ORDER BY kind, ordinal");
+    conditions.bind(1, static_cast<std::int64_t>(id));
+    while (conditions.executeStep()) {
+        Reader row{conditions, 0};
+        const std::string kind = row.text();
+        std::string term = row.text();
+        std::string mesh_id = row.text();
+        if (kind == "condition") {
+            t.conditions.push_back(std::move(term));
+        } else if (kind == "keyword") {
+            t.keywords.push_back(std::move(term));
+        } else if (kind == "condition_mesh") {
+            t.condition_meshes.push_back(engine::MeshTerm{std::move(mesh_id), std::move(term)});
+        } else if (kind == "condition_ancestor") {
+            t.condition_mesh_ancestors.push_back(engine::MeshTerm{std::move(mesh_id), std::move(term)});
+        } else if (kind == "intervention_mesh") {
+            t.intervention_meshes.push_back(engine::MeshTerm{std::move(mesh_id), std::move(term)});
+        } else if (kind == "intervention_ancestor") {
+            t.intervention_mesh_ancestors.push_back(engine::MeshTerm{std::move(mesh_id), std::move(term)});
+        }
+    }
+
+    auto& interventions = statement("SELECT type, name, description, other_names, arm_group_labels FROM interventions WHERE trial_id = ? ORDER BY ordinal");
+    interventions.bind(1, static_cast<std::int64_t>(id));
+    while (interventions.executeStep()) {
+        Reader row{interventions, 0};
+        engine::Intervention item;
+        item.type = row.text();
+        item.name = row.text();
+        item.description = row.text();
+        item.other_names = split(row.text());
+        item.arm_group_labels = split(row.text());
+        t.interventions.push_back(std::move(item));
+    }
+
+    auto& arms = statement("SELECT label, type, description, intervention_names FROM arm_groups WHERE trial_id = ? ORDER BY ordinal");
+    arms.bind(1, static_cast<std::int64_t>(id));
+    while (arms.executeStep()) {
+        Reader row{arms, 0};
+        engine::ArmGroup item;
+        item.label = row.text();
+        item.type = row.text();
+        item.description = row.text();
+        item.intervention_names = split(row.text());
+        t.arm_groups.push_back(std::move(item));
+    }
+
+    auto& collaborators = statement("SELECT name, class FROM collaborators WHERE trial_id = ? ORDER BY ordinal");
+    collaborators.bind(1, static_cast<std::int64_t>(id));
+    while (collaborators.executeStep()) {
+        Reader row{collaborators, 0};
+        engine::Sponsor item;
+        item.name = row.text();
+        item.sponsor_class = row.text();
+        t.collaborators.push_back(std::move(item));
+    }
+
+    auto& sites = statement("SELECT facility, status, city, state, zip, country, lat, lon FROM sites WHERE trial_id = ? ORDER BY ordinal");
+    sites.bind(1, static_cast<std::int64_t>(id));
+    while (sites.executeStep()) {
+        Reader row{sites, 0};
+        engine::Site site;
+        site.facility = row.text();
+        site.status = row.text();
+        site.city = row.text();
+        site.state = row.text();
+        site.zip = row.text();
+        site.country = row.text();
+        const auto lat = row.real();
+        const auto lon = row.real();
+        if (lat && lon) {
+            site.geo = engine::GeoPoint{*lat, *lon};
+        }
+        t.sites.push_back(std::move(site));
+    }
+
+    auto& contacts = statement("SELECT site_ordinal, name, role, phone, phone_ext, email FROM contacts WHERE trial_id = ? ORDER BY site_ordinal, ordinal");
+    contacts.bind(1, static_cast<std::int64_t>(id));
+    while (contacts.executeStep()) {
+        const auto site_ordinal = contacts.getColumn(0).getInt64();
+        Reader row{contacts, 1};
+        engine::Contact contact;
+        contact.name = row.text();
+        contact.role = row.text();
+        contact.phone = row.text();
+        contact.phone_ext = row.text();
+        contact.email = row.text();
+        if (site_ordinal < 0) {
+            t.central_contacts.push_back(std::move(contact));
+        } else if (static_cast<std::size_t>(site_ordinal) < t.sites.size()) {
+            t.sites[static_cast<std::size_t>(site_ordinal)].contacts.push_back(std::move(contact));
+        }
+    }
+    return t;
+}
+
+void TrialStore::Impl::write_children(std::int64_t id, const Trial& t, bool replace) {
+    const std::int64_t trial_id = id;
+    if (replace) {
+        for (const char* table : {"sites", "contacts", "conditions", "interventions", "arm_groups",
+                                  "collaborators", "secondary_ids"}) {
+            auto& remove = statement(std::string{"DELETE FROM "} + table + " WHERE trial_id = ?");
+            remove.bind(1, trial_id);
+            remove.exec();
+        }
+    }
+
+    auto& condition = statement("INSERT INTO conditions (trial_id, kind, ordinal, term, mesh_id) VALUES (?, ?, ?, ?, ?)");
+    const auto add_terms = [&](const char* kind, const std::vector<std::string>& terms) {
+        std::int64_t ordinal = 0;
+        for (const auto& term : terms) {
+            condition.reset();
+            Binder{condition}.integer(trial_id).text(kind).integer(ordinal++).text(term).text({});
+            condition.exec();
+        }
+    };
+    const auto add_meshes = [&](const char* kind, const std::vector<engine::MeshTerm>& meshes) {
+        std::int64_t ordinal = 0;
+        for (const auto& mesh : meshes) {
+            condition.reset();
+            Binder{condition}.integer(trial_id).text(kind).integer(ordinal++).text(mesh.term).text(mesh.id);
+            condition.exec();
+        }
+    };
+    add_terms("condition", t.conditions);
+    add_terms("keyword", t.keywords);
+    add_meshes("condition_mesh", t.condition_meshes);
+    add_meshes("condition_ancestor", t.condition_mesh_ancestors);
+    add_meshes("intervention_mesh", t.intervention_meshes);
+    add_meshes("intervention_ancestor", t.intervention_mesh_ancestors);
+
+    auto& intervention = statement("INSERT INTO interventions (trial_id, ordinal, type, name, description, other_names, arm_group_labels) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    std::int64_t ordinal = 0;
+    for (const auto& item : t.interventions) {
+        intervention.reset();
+        Binder{intervention}.integer(trial_id).integer(ordinal++).text(item.type).text(item.name)
+            .text(item.description).text(join(item.other_names)).text(join(item.arm_group_labels));
+        intervention.exec();
+    }
+
+    auto& arm = statement("INSERT INTO arm_groups (trial_id, ordinal, label, type, description, intervention_names) VALUES (?, ?, ?, ?, ?, ?)");
+    ordinal = 0;
+    for (const auto& item : t.arm_groups) {
+        arm.reset();
+        Binder{arm}.integer(trial_id).integer(ordinal++).text(item.label).text(item.type)
+            .text(item.description).text(join(item.intervention_names));
+        arm.exec();
+    }
+
+    auto& collaborator = statement("INSERT INTO collaborators (trial_id, ordinal, name, class) VALUES (?, ?, ?, ?)");
+    ordinal = 0;
+    for (const auto& item : t.collaborators) {
+        collaborator.reset();
+        Binder{collaborator}.integer(trial_id).integer(ordinal++).text(item.name).text(item.sponsor_class);
+        collaborator.exec();
+    }
+
+    auto& secondary = statement("INSERT INTO secondary_ids (trial_id, ordinal, id, type, domain) VALUES (?, ?, ?, ?, ?)");
+    ordinal = 0;
+    for (const auto& item : t.secondary_ids) {
+        secondary.reset();
+        Binder{secondary}.integer(trial_id).integer(ordinal++).text(item.id).text(item.type).text(item.domain);
+        secondary.exec();
+    }
+
+    auto& contact = statement("INSERT INTO contacts (trial_id, site_ordinal, ordinal, name, role, phone, phone_ext, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    const auto add_contacts = [&](std::int64_t site_ordinal, const std::vector<engine::Contact>& contacts) {
+        std::int64_t contact_ordinal = 0;
+        for (const auto& item : contacts) {
+            contact.reset();
+            Binder{contact}.integer(trial_id).integer(site_ordinal).integer(contact_ordinal++)
+                .text(item.name).text(item.role).text(item.phone).text(item.phone_ext).text(item.email);
+            contact.exec();
+        }
+    };
+    add_contacts(-1, t.central_contacts);
+
+    auto& site = statement("INSERT INTO sites (trial_id, ordinal, facility, status, city, state, zip, country, lat, lon) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    ordinal = 0;
+    for (const auto& item : t.sites) {
+        site.reset();
+        Binder binder{site};
+        binder.integer(trial_id).integer(ordinal).text(item.facility).text(item.status)
+            .text(item.city).text(item.state).text(item.zip).text(item.country);
+        if (item.geo) {
+            binder.real(item.geo->lat).real(item.geo->lon);
+        } else {
+            binder.null().null();
+        }
+        site.exec();
+        add_contacts(ordinal, item.contacts);
+        ++ordinal;
+    }
+}
+
+void TrialStore::Impl::write_search(std::int64_t id, const Trial& t, bool replace) {
+    if (replace) {
+        auto& remove = statement("DELETE FROM trial_search WHERE rowid = ?");
+        remove.bind(1, static_cast<std::int64_t>(id));
+        remove.exec();
+    }
+    std::string title = t.brief_title;
+    for (const std::string* extra : {&t.official_title, &t.acronym}) {
+        if (!extra->empty()) {
+            title += '\n';
+            title += *extra;
+        }
+    }
+    std::vector<std::string> conditions = t.conditions;
+    for (const auto& mesh : t.condition_meshes) {
+        conditions.push_back(mesh.term);
+    }
+    std::vector<std::string> interventions;
+    for (const auto& item : t.interventions) {
+        interventions.push_back(item.name);
+        interventions.insert(interventions.end(), item.other_names.begin(), item.other_names.end());
+    }
+    for (const auto& mesh : t.intervention_meshes) {
+        interventions.push_back(mesh.term);
+    }
+    const auto lines = [](const std::vector<std::string>& items) {
+        std::string result;
+        for (const auto& item : items) {
+            result += item;
+            result += '\n';
+        }
+        return result;
+    };
+    auto& insert = statement("INSERT INTO trial_search (rowid, title, conditions, keywords, interventions, criteria) VALUES (?, ?, ?, ?, ?, ?)");
+    Binder{insert}.integer(id).text(title).text(lines(conditions)).text(lines(t.keywords))
+        .text(lines(interventions)).text(t.eligibility.criteria_text);
+    insert.exec();
+}
+
+UpsertResult TrialStore::Impl::upsert(const Trial& t, std::string_view raw_json, std::int64_t run_id) {
+    const std::int64_t hash = content_hash(raw_json);
+    auto& existing = statement("SELECT id, content_hash, last_update_posted FROM trials WHERE nct_id = ?");
+    existing.bind(1, t.nct_id);
+    std::int64_t id = 0;
+    std::int64_t stored_hash = 0;
+    std::optional<engine::PartialDate> stored_posted;
+    if (existing.executeStep()) {
+        id = existing.getColumn(0).getInt64();
+        stored_hash = existing.getColumn(1).getInt64();
+        if (!existing.getColumn(2).isNull()) {
+            stored_posted = engine::PartialDate::try_parse(existing.getColumn(2).getString());
+        }
+    }
+    existing.reset();
+    if (id != 0 && stored_hash == hash) {
+        return UpsertResult::unchanged;
+    }
+    // A copy posted before the stored one (an old page replayed) must not roll the trial back.
+    if (id != 0 && stored_posted && t.last_update_posted &&
+        t.last_update_posted->date.earliest() < stored_posted->earliest()) {
+        return UpsertResult::older;
+    }
+
+    std::vector<engine::TrialChange> changes;
+    if (id != 0) {
+        if (const auto before = load(t.nct_id)) {
+            changes = engine::diff_trials(*before, t);
+        }
+    }
+
+    const std::string now = utc_now();
+    auto& upsert_trial = statement(upsert_trial_sql());
+    Binder binder{upsert_trial};
+    binder.text(t.nct_id).text(t.brief_title).text(t.official_title).text(t.acronym)
+        .text(t.brief_summary).text(t.org_study_id).text(t.overall_status)
+        .date(t.status_verified_date).text(t.why_stopped).typed_date(t.start_date)
+        .typed_date(t.primary_completion_date).typed_date(t.completion_date)
+        .date(t.first_submitted).typed_date(t.first_posted).date(t.last_update_submitted)
+        .typed_date(t.last_update_posted).text(t.study_type).text(join(t.phases));
+    t.enrollment ? binder.integer(*t.enrollment) : binder.null();
+    binder.text(t.enrollment_type).text(t.eligibility.criteria_text).age(t.eligibility.minimum_age)
+        .age(t.eligibility.maximum_age).text(t.eligibility.sex);
+    t.eligibility.healthy_volunteers ? binder.integer(*t.eligibility.healthy_volunteers ? 1 : 0)
+                                     : binder.null();
+    binder.text(join(t.eligibility.std_ages)).text(t.lead_sponsor.name)
+        .text(t.lead_sponsor.sponsor_class).date(t.version_holder).integer(hash);
+    upsert_trial.bind(1000, now);
+    if (!upsert_trial.executeStep()) {
+        throw StoreError{"upsert of " + t.nct_id + " returned no row"};
+    }
+    const bool replace = id != 0;
+    id = upsert_trial.getColumn(0).getInt64();
+    upsert_trial.reset();
+
+    auto& record = statement("INSERT INTO trial_records (trial_id, json) VALUES (?, ?) ON CONFLICT (trial_id) DO UPDATE SET json = excluded.json");
+    Binder{record}.integer(id).text(std::string{raw_json});
+    record.exec();
+
+    write_children(id, t, replace);
+    write_search(id, t, replace);
+
+    const std::string version = t.last_update_posted ? t.last_update_posted->date.to_string() : std::string{};
+    auto& history = statement("INSERT INTO history (trial_id, run_id, recorded_at, version, field, subject, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& change : changes) {
+        history.reset();
+        Binder b{history};
+        b.integer(id);
+        run_id != 0 ? b.integer(run_id) : b.null();
+        b.text(now).text(version).text(change.field).text(change.subject).text(change.before).text(change.after);
+        history.exec();
+    }
+    return replace ? UpsertResult::updated : UpsertResult::inserted;
+}
+
+TrialStore::TrialStore(const fs::path& path, Mode mode) {
+    translate(("cannot open store " + path.string()).c_str(), [&] {
+        m_impl = std::make_unique<Impl>(path, mode);
+        auto& db = m_impl->db;
+        const int version = db.execAndGet("PRAGMA user_version").getInt();
+        if (version == 0 && db.execAndGet("SELECT count(*) FROM sqlite_master").getInt() > 0) {
+            throw StoreError{path.string() + " is an SQLite file but not a trialmatch store"};
+        }
+        if (mode == Mode::read_only) {
+            if (version != detail::schema_version()) {
+                throw StoreError{"store " + path.string() + " has schema version " +
+                                 std::to_string(version) + ", this trialmatch reads version " +
+                                 std::to_string(detail::schema_version()) +
+                                 (version < detail::schema_version()
+                                      ? " (any writing command, e.g. `trialmatch import`, migrates it)"
+                                      : " (upgrade trialmatch)")};
+            }
+            return 0;
+        }
+        db.exec("PRAGMA journal_mode = WAL");
+        db.exec("PRAGMA synchronous = NORMAL");
+        db.exec("PRAGMA foreign_keys = ON");
+        detail::migrate(db);
+        return 0;
+    });
+}
+
+TrialStore::TrialStore(TrialStore&&) noexcept = default;
+TrialStore& TrialStore::operator=(TrialStore&&) noexcept = default;
+TrialStore::~TrialStore() = default;
+
+int TrialStore::current_schema_version() noexcept { return detail::schema_version(); }
+
+const fs::path& TrialStore::path() const noexcept { return m_impl->path; }
+
+void TrialStore::begin_batch() {
+    translate("cannot begin a write", [&] {
+        m_impl->exec("BEGIN IMMEDIATE");
+        m_impl->in_batch = true;
+        return 0;
+    });
+}
+
+void TrialStore::commit_batch() {
+    translate("cannot commit", [&] {
+        m_impl->exec("COMMIT");
+        m_impl->in_batch = false;
+        return 0;
+    });
+}
+
+void TrialStore::rollback_batch() {
+    translate("cannot roll back", [&] {
+        if (m_impl->in_batch) {
+            m_impl->in_batch = false;
+            m_impl->exec("ROLLBACK");
+        }
+        return 0;
+    });
+}
+
+UpsertResult TrialStore::upsert(const Trial& trial, std::string_view raw_json, std::int64_t run_id) {
+    return translate(("cannot store " + trial.nct_id).c_str(), [&] {
+        m_impl->exec("SAVEPOINT upsert");
+        try {
+            const auto result = m_impl->upsert(trial, raw_json, run_id);
+            m_impl->exec("RELEASE upsert");
+            return result;
+        } catch (...) {
+            for (auto& [sql, statement] : m_impl->statements) {
+                statement->tryReset();
+            }
+            m_impl->exec("ROLLBACK TO upsert");
+            m_impl->exec("RELEASE upsert");
+            throw;
+        }
+    });
+}
+
+std::optional<Trial> TrialStore::find(std::string_view nct_id) const {
+    return translate("cannot read the store", [&] { return m_impl->load(nct_id); });
+}
+
+std::optional<std::string> TrialStore::raw_record(std::string_view nct_id) const {
+    return translate("cannot read the store", [&]() -> std::optional<std::string> {
+        auto& query = m_impl->statement(
+            "SELECT r.json FROM trial_records r JOIN trials t ON t.id = r.trial_id WHERE t.nct_id = ?");
+        query.bind(1, std::string{nct_id});
+        if (!query.executeStep()) {
+            return std::nullopt;
+        }
+        return query.getColumn(0).getString();
+    });
+}
+
+std::vector<engine::RecordedChange> TrialStore::history(std::string_view nct_id) const {
+    return translate("cannot read the store", [&] {
+        std::vector<engine::RecordedChange> entries;
+        auto& query = m_impl->statement(
+            "SELECT h.recorded_at, h.version, h.field, h.subject, h.before, h.after FROM history h "
+            "JOIN trials t ON t.id = h.trial_id WHERE t.nct_id = ? ORDER BY h.id");
+        query.bind(1, std::string{nct_id});
+        while (query.executeStep()) {
+            Reader row{query, 0};
+            engine::RecordedChange entry;
+            entry.recorded_at = row.text();
+            entry.version = row.text();
+            entry.change.field = row.text();
+            entry.change.subject = row.text();
+            entry.change.before = row.text();
+            entry.change.after = row.text();
+            entries.push_back(std::move(entry));
+        }
+        return entries;
+    });
+}
+
+std::vector<std::string> TrialStore::nct_ids() const {
+    return translate("cannot read the store", [&] {
+        std::vector<std::string> ids;
+        auto& query = m_impl->statement("SELECT nct_id FROM trials ORDER BY nct_id");
+        while (query.executeStep()) {
+            ids.push_back(query.getColumn(0).getString());
+        }
+        return ids;
+    });
+}
+
+namespace {
+
+std::vector<std::pair<std::string, std::int64_t>> counted(SQLite::Statement& query) {
+    std::vector<std::pair<std::string, std::int64_t>> rows;
+    while (query.executeStep()) {
+        rows.emplace_back(query.getColumn(0).getString(), query.getColumn(1).getInt64());
+    }
+    return rows;
+}
+
+RunRecord run_from(SQLite::Statement& query) {
+    Reader row{query, 0};
+    RunRecord run;
+    run.id = row.integer().value_or(0);
+    run.kind = row.text();
+    run.source = row.text();
+    run.started_at = row.text();
+    run.finished_at = row.text();
+    run.outcome = row.text();
+    run.counts.read = static_cast<std::uint64_t>(row.integer().value_or(0));
+    run.counts.inserted = static_cast<std::uint64_t>(row.integer().value_or(0));
+    run.counts.updated = static_cast<std::uint64_t>(row.integer().value_or(0));
+    run.counts.unchanged = static_cast<std::uint64_t>(row.integer().value_or(0));
+    run.counts.rejected = static_cast<std::uint64_t>(row.integer().value_or(0));
+    run.detail = row.text();
+    return run;
+}
+
+constexpr const char* run_columns =
+    "id, kind, source, started_at, coalesce(finished_at, ''), outcome, read, inserted, updated, "
+    "unchanged, rejected, detail";
+
+} // namespace
+
+StoreStats TrialStore::stats() const {
+    return translate("cannot read the store", [&] {
+        auto& impl = *m_impl;
+        StoreStats stats;
+        const char* live = "removed_at IS NULL";
+        stats.trials = impl.db.execAndGet(std::string{"SELECT count(*) FROM trials WHERE "} + live).getInt64();
+        stats.by_status = counted(impl.statement(
+            std::string{"SELECT CASE overall_status WHEN '' THEN '(not given)' ELSE overall_status END, count(*) "
+                        "FROM trials WHERE "} + live + " GROUP BY 1 ORDER BY 2 DESC, 1"));
+        stats.by_phase = counted(impl.statement(
+            std::string{"SELECT CASE phases WHEN '' THEN '(not given)' ELSE replace(phases, char(31), '/') END, "
+                        "count(*) FROM trials WHERE "} + live + " GROUP BY 1 ORDER BY 2 DESC, 1"));
+        stats.top_conditions = counted(impl.statement(
+            "SELECT min(term), count(DISTINCT trial_id) FROM conditions WHERE kind = 'condition' "
+            "GROUP BY term COLLATE NOCASE ORDER BY 2 DESC, 1 LIMIT 10"));
+        stats.distinct_conditions = impl.db.execAndGet(
+            "SELECT count(DISTINCT term COLLATE NOCASE) FROM conditions WHERE kind = 'condition'").getInt64();
+        stats.sites = impl.db.execAndGet("SELECT count(*) FROM sites").getInt64();
+        stats.recruiting_sites =
+            impl.db.execAndGet("SELECT count(*) FROM sites WHERE status = 'RECRUITING'").getInt64();
+        stats.history_entries = impl.db.execAndGet("SELECT count(*) FROM history").getInt64();
+        for (const char* kind : {"import", "refresh"}) {
+            auto& query = impl.statement(std::string{"SELECT "} + run_columns +
+                                         " FROM runs WHERE kind = ? ORDER BY id DESC LIMIT 1");
+            query.bind(1, kind);
+            if (query.executeStep()) {
+                (std::string_view{kind} == "import" ? stats.last_import : stats.last_refresh) = run_from(query);
+            }
+        }
+        auto& recent = impl.statement(std::string{"SELECT "} + run_columns + " FROM runs ORDER BY id DESC LIMIT 5");
+        while (recent.executeStep()) {
+            stats.recent_runs.push_back(run_from(recent));
+        }
+        std::error_code error;
+        for (const std::string suffix : {"", "-wal"}) {
+            const auto size = fs::file_size(impl.path.string() + suffix, error);
+            if (!error) {
+                stats.size_bytes += static_cast<std::int64_t>(size);
+            }
+        }
+        stats.schema_version = impl.db.execAndGet("PRAGMA user_version").getInt();
+        return stats;
+    });
+}
+
+std::int64_t TrialStore::start_run(std::string_view kind, std::string_view source) {
+    return translate("cannot record the run", [&] {
+        auto& insert = m_impl->statement("INSERT INTO runs (kind, source, started_at) VALUES (?, ?, ?)");
+        Binder{insert}.text(std::string{kind}).text(std::string{source}).text(utc_now());
+        insert.exec();
+        return static_cast<std::int64_t>(m_impl->db.getLastInsertRowid());
+    });
+}
+
+void TrialStore::finish_run(std::int64_t run_id,
+                            const RunCounts& counts,
+                            std::string_view outcome,
+                            std::string_view detail) {
+    translate("cannot record the run", [&] {
+        auto& update = m_impl->statement(
+            "UPDATE runs SET finished_at = ?, outcome = ?, read = ?, inserted = ?, updated = ?, "
+            "unchanged = ?, rejected = ?, detail = ? WHERE id = ?");
+        Binder{update}.text(utc_now()).text(std::string{outcome})
+            .integer(static_cast<std::int64_t>(counts.read))
+            .integer(static_cast<std::int64_t>(counts.inserted))
+            .integer(static_cast<std::int64_t>(counts.updated))
+            .integer(static_cast<std::int64_t>(counts.unchanged))
+            .integer(static_cast<std::int64_t>(counts.rejected))
+            .text(std::string{detail}).integer(run_id);
+        update.exec();
+        return 0;
+    });
+}
+
+} // namespace trialmatch::data
