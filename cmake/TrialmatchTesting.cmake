@@ -8,6 +8,5 @@ function(trialmatch_add_test_suite folder)
     target_compile_definitions(${target} PRIVATE
         TRIALMATCH_TEST_DATA_DIR="${CMAKE_CURRENT_SOURCE_DIR}/fixtures"
         TRIALMATCH_SHARED_FIXTURES_DIR="${TRIALMATCH_SHARED_DIR}/fixtures")
-    catch_discover_tests(${target} TEST_PREFIX "${folder}:" PROPERTIES ENVIRONMENT
-        "TRIALMATCH_BIN=$<TARGET_FILE:trialmatch>")
+    catch_discover_tests(${target} TEST_PREFIX "${folder}:")
 endfunction()
