@@ -269,8 +269,7 @@ struct TrialStore::Impl {
         if (mode == Mode::read_only) {
             std::error_code error;
             if (!fs::exists(path, error)) {
-                throw StoreError{"no store at " + path.string() +
-                                 " (run `trialmatch import` or `trialmatch refresh` first)"};
+                throw StoreError{"no store at " + path.string()};
             }
             return SQLite::Database{path.string(), SQLite::OPEN_READONLY, 5000};
         }
@@ -602,10 +601,11 @@ void TrialStore::Impl::write_search(std::int64_t id, const Trial& t, bool replac
 
 UpsertResult TrialStore::Impl::upsert(const Trial& t, std::string_view raw_json, std::int64_t run_id) {
     const std::int64_t hash = content_hash(raw_json);
-    auto& existing = statement("SELECT id, content_hash, last_update_posted FROM trials WHERE nct_id = ?");
+    auto& existing = statement("SELECT t.id, t.content_hash, t.last_update_posted, length(r.json) FROM trials t LEFT JOIN trial_records r ON r.trial_id = t.id WHERE t.nct_id = ?");
     existing.bind(1, t.nct_id);
     std::int64_t id = 0;
     std::int64_t stored_hash = 0;
+    std::int64_t stored_size = 0;
     std::optional<engine::PartialDate> stored_posted;
     if (existing.executeStep()) {
         id = existing.getColumn(0).getInt64();
@@ -613,19 +613,36 @@ UpsertResult TrialStore::Impl::upsert(const Trial& t, std::string_view raw_json,
         if (!existing.getColumn(2).isNull()) {
             stored_posted = engine::PartialDate::try_parse(existing.getColumn(2).getString());
         }
+        stored_size = existing.getColumn(3).getInt64();
     }
     existing.reset();
     if (id != 0 && stored_hash == hash) {
         return UpsertResult::unchanged;
     }
-    // A copy posted before the stored one (an old page replayed) must not roll the trial back.
-    if (id != 0 && stored_posted && t.last_update_posted &&
-        t.last_update_posted->date.earliest() < stored_posted->earliest()) {
-        return UpsertResult::older;
+    // Versions are ordered by last_update_posted. History is written only for a strictly newer
+    // dated version; any other copy (same version, or undated, as `fields=` projections often
+    // are) is another view of a version already known: the fuller or the dated copy is kept.
+    bool newer_version = id == 0;
+    if (id != 0) {
+        const bool incoming_dated = t.last_update_posted.has_value();
+        const bool stored_dated = stored_posted.has_value();
+        const bool larger = static_cast<std::int64_t>(raw_json.size()) > stored_size;
+        if (incoming_dated && stored_dated) {
+            const auto incoming = t.last_update_posted->date.earliest();
+            if (incoming < stored_posted->earliest()) {
+                return UpsertResult::older;
+            }
+            newer_version = stored_posted->earliest() < incoming;
+            if (!newer_version && !larger) {
+                return UpsertResult::unchanged;
+            }
+        } else if (stored_dated || (!incoming_dated && !larger)) {
+            return UpsertResult::unchanged;
+        }
     }
 
     std::vector<engine::TrialChange> changes;
-    if (id != 0) {
+    if (id != 0 && newer_version) {
         if (const auto before = load(t.nct_id)) {
             changes = engine::diff_trials(*before, t);
         }

@@ -233,3 +233,32 @@ TEST_CASE("opening: migration, read-only use and foreign files", "[data][store]"
     }
     CHECK_THROWS_WITH(data::TrialStore(dir / "future.db"), Catch::Contains("newer"));
 }
+
+TEST_CASE("projections of a known version never write history and never shrink the copy", "[data][store]") {
+    test::TempDir dir;
+    data::TrialStore store{dir / "trials.db"};
+    const auto full = sample_trial();
+    auto projection = full;
+    projection.sites.clear();
+    projection.eligibility.criteria_text.clear();
+    auto undated = projection;
+    undated.last_update_posted.reset();
+
+    store.begin_batch();
+    CHECK(store.upsert(full, "{\"full\":\"a much longer record\"}") == data::UpsertResult::inserted);
+    CHECK(store.upsert(projection, "{\"p\":1}") == data::UpsertResult::unchanged);
+    CHECK(store.upsert(undated, "{\"u\":1}") == data::UpsertResult::unchanged);
+    store.commit_batch();
+    CHECK(*store.find(full.nct_id) == full);
+    CHECK(store.history(full.nct_id).empty());
+
+    test::TempDir other;
+    data::TrialStore reverse{other / "trials.db"};
+    reverse.begin_batch();
+    CHECK(reverse.upsert(undated, "{\"u\":1}") == data::UpsertResult::inserted);
+    CHECK(reverse.upsert(full, "{\"full\":\"a much longer record\"}") == data::UpsertResult::updated);
+    CHECK(reverse.upsert(undated, "{\"u\":1}") == data::UpsertResult::unchanged);
+    reverse.commit_batch();
+    CHECK(*reverse.find(full.nct_id) == full);
+    CHECK(reverse.history(full.nct_id).empty());
+}

@@ -89,8 +89,12 @@ public:
     /// Undoes everything since begin_batch.
     void rollback_batch();
 
-    /// Inserts or replaces one trial with its compact raw record. A replaced trial's real changes
+    /// Inserts or replaces one trial with its compact raw record. A newer version's real changes
     /// (engine::diff_trials) are appended to history, attributed to `run_id` (0 = none).
+    /// Versions are told apart by last_update_posted: an older copy is ignored (`older`). Another
+    /// copy of the same version, or an undated copy (a `fields=` projection, say), never writes
+    /// history and replaces the stored one only if it is dated where the stored one is not, or
+    /// its record is larger; otherwise it counts as unchanged.
     /// \throws StoreError on a database failure (the study is then not stored at all).
     UpsertResult upsert(const engine::Trial& trial, std::string_view raw_json, std::int64_t run_id = 0);
 
