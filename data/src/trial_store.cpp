@@ -1,6 +1,7 @@
 #include "trialmatch/data/trial_store.hpp"
 
 #include "trialmatch/data/store_error.hpp"
+#include "trialmatch/engine/text.hpp"
 
 #include "schema.hpp"
 
@@ -23,14 +24,7 @@ using engine::Trial;
 constexpr char list_separator = '\x1f';
 
 std::string join(const std::vector<std::string>& items) {
-    std::string result;
-    for (const auto& item : items) {
-        if (!result.empty()) {
-            result += list_separator;
-        }
-        result += item;
-    }
-    return result;
+    return engine::join(items, std::string_view{&list_separator, 1});
 }
 
 std::vector<std::string> split(const std::string& joined) {

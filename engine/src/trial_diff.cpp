@@ -1,22 +1,13 @@
 #include "trialmatch/engine/trial_diff.hpp"
 
+#include "trialmatch/engine/text.hpp"
+
 #include <map>
 #include <optional>
 
 namespace trialmatch::engine {
 
 namespace {
-
-std::string join(const std::vector<std::string>& items, const char* separator = ", ") {
-    std::string result;
-    for (const auto& item : items) {
-        if (!result.empty()) {
-            result += separator;
-        }
-        result += item;
-    }
-    return result;
-}
 
 std::string text(const std::optional<TypedDate>& date) {
     if (!date) {
@@ -117,7 +108,7 @@ std::vector<TrialChange> diff_trials(const Trial& before, const Trial& after) {
                     text(before.eligibility.maximum_age),
                     text(after.eligibility.maximum_age));
     changes.compare("sex", before.eligibility.sex, after.eligibility.sex);
-    changes.compare("phases", join(before.phases), join(after.phases));
+    changes.compare("phases", join(before.phases, ", "), join(after.phases, ", "));
     changes.compare("study_type", before.study_type, after.study_type);
     changes.compare("enrollment", text(before.enrollment), text(after.enrollment));
     changes.compare("conditions", join(before.conditions, "; "), join(after.conditions, "; "));

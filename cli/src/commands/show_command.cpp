@@ -3,6 +3,7 @@
 #include "trialmatch/connectors/trial_json.hpp"
 #include "trialmatch/data/trial_store.hpp"
 #include "trialmatch/engine/error.hpp"
+#include "trialmatch/engine/text.hpp"
 #include "trialmatch/engine/trial.hpp"
 
 #include <fmt/core.h>
@@ -13,17 +14,6 @@
 namespace trialmatch::cli {
 
 namespace {
-
-std::string join(const std::vector<std::string>& items, const char* separator = ", ") {
-    std::string result;
-    for (const auto& item : items) {
-        if (!result.empty()) {
-            result += separator;
-        }
-        result += item;
-    }
-    return result;
-}
 
 std::string or_dash(const std::string& text) { return text.empty() ? "-" : text; }
 
@@ -42,17 +32,17 @@ void print_text(const engine::Trial& t, const std::vector<engine::RecordedChange
     }
     fmt::print("status:         {}{}\n", or_dash(t.overall_status),
                t.why_stopped.empty() ? "" : " (why stopped: " + t.why_stopped + ")");
-    fmt::print("phases:         {}\n", or_dash(join(t.phases, "/")));
+    fmt::print("phases:         {}\n", or_dash(engine::join(t.phases, "/")));
     fmt::print("study type:     {}\n", or_dash(t.study_type));
     fmt::print("enrollment:     {}\n",
                t.enrollment ? fmt::format("{} {}", *t.enrollment, t.enrollment_type) : "-");
     fmt::print("sponsor:        {}\n", or_dash(t.lead_sponsor.name));
-    fmt::print("conditions:     {}\n", or_dash(join(t.conditions, "; ")));
+    fmt::print("conditions:     {}\n", or_dash(engine::join(t.conditions, "; ")));
     std::vector<std::string> interventions;
     for (const auto& item : t.interventions) {
         interventions.push_back(item.type.empty() ? item.name : item.type + ": " + item.name);
     }
-    fmt::print("interventions:  {}\n", or_dash(join(interventions, "; ")));
+    fmt::print("interventions:  {}\n", or_dash(engine::join(interventions, "; ")));
     fmt::print("start:          {}\n", date_text(t.start_date));
     fmt::print("completion:     {}\n", date_text(t.primary_completion_date));
     fmt::print("last update:    {}\n", date_text(t.last_update_posted));
