@@ -308,7 +308,8 @@ struct TrialStore::Impl {
 };
 
 std::optional<Trial> TrialStore::Impl::load(std::string_view nct_id) {
-    auto& query = statement(select_trial_sql());
+    static const std::string select_sql = select_trial_sql();
+    auto& query = statement(select_sql);
     query.bind(1, std::string{nct_id});
     if (!query.executeStep()) {
         return std::nullopt;
@@ -458,9 +459,17 @@ std::optional<Trial> TrialStore::Impl::load(std::string_view nct_id) {
 void TrialStore::Impl::write_children(std::int64_t id, const Trial& t, bool replace) {
     const std::int64_t trial_id = id;
     if (replace) {
-        for (const char* table : {"sites", "contacts", "conditions", "interventions", "arm_groups",
-                                  "collaborators", "secondary_ids"}) {
-            auto& remove = statement(std::string{"DELETE FROM "} + table + " WHERE trial_id = ?");
+        static const std::array<std::string, 7> deletes = {
+            "DELETE FROM sites WHERE trial_id = ?",
+            "DELETE FROM contacts WHERE trial_id = ?",
+            "DELETE FROM conditions WHERE trial_id = ?",
+            "DELETE FROM interventions WHERE trial_id = ?",
+            "DELETE FROM arm_groups WHERE trial_id = ?",
+            "DELETE FROM collaborators WHERE trial_id = ?",
+            "DELETE FROM secondary_ids WHERE trial_id = ?",
+        };
+        for (const auto& sql : deletes) {
+            auto& remove = statement(sql);
             remove.bind(1, trial_id);
             remove.exec();
         }
@@ -643,7 +652,8 @@ UpsertResult TrialStore::Impl::upsert(const Trial& t, std::string_view raw_json,
     }
 
     const std::string now = utc_now();
-    auto& upsert_trial = statement(upsert_trial_sql());
+    static const std::string upsert_sql = upsert_trial_sql();
+    auto& upsert_trial = statement(upsert_sql);
     Binder binder{upsert_trial};
     binder.text(t.nct_id).text(t.brief_title).text(t.official_title).text(t.acronym)
         .text(t.brief_summary).text(t.org_study_id).text(t.overall_status)
@@ -708,6 +718,12 @@ TrialStore::TrialStore(const fs::path& path, Mode mode) {
         db.exec("PRAGMA journal_mode = WAL");
         db.exec("PRAGMA synchronous = NORMAL");
         db.exec("PRAGMA foreign_keys = ON");
+        // Bulk imports touch the same B-tree and FTS pages again and again: a 64 MiB page cache
+        // and checkpoints every 64 MiB of WAL (not 4) keep those pages from being re-read and
+        // re-copied. Both are per connection; readers keep SQLite's defaults.
+        db.exec("PRAGMA cache_size = -65536");
+        db.exec("PRAGMA wal_autocheckpoint = 16384");
+        db.exec("PRAGMA temp_store = MEMORY");
         detail::migrate(db);
         return 0;
     });
