@@ -41,7 +41,8 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-std::uint64_t write_copies(const std::vector<std::string>& records, unsigned copies, const fs::path& path) {
+std::uint64_t
+write_copies(const std::vector<std::string>& records, unsigned copies, const fs::path& path) {
     std::ofstream out{path, std::ios::binary};
     std::uint64_t count = 0;
     for (unsigned copy = 0; copy < copies; ++copy) {
@@ -91,8 +92,14 @@ ImportRun run_import(const fs::path& input, const fs::path& db) {
         std::freopen("/dev/null", "w", stdout);
         const std::string db_arg = db.string();
         const std::string input_arg = input.string();
-        execl(TRIALMATCH_BIN, "trialmatch", "--no-progress", "--db", db_arg.c_str(), "import",
-              input_arg.c_str(), static_cast<char*>(nullptr));
+        execl(TRIALMATCH_BIN,
+              "trialmatch",
+              "--no-progress",
+              "--db",
+              db_arg.c_str(),
+              "import",
+              input_arg.c_str(),
+              static_cast<char*>(nullptr));
         _exit(127);
     }
     int status = 0;
@@ -111,7 +118,8 @@ int main(int argc, char** argv) {
     std::vector<unsigned> copies{1, 4, 16};
     std::string corpus_dir = TRIALMATCH_DEFAULT_CORPUS;
     std::string work_dir = (fs::temp_directory_path() / "trialmatch-bench").string();
-    app.add_option("--copies", copies, "numbers of corpus copies to import, one run each")->delimiter(',');
+    app.add_option("--copies", copies, "numbers of corpus copies to import, one run each")
+        ->delimiter(',');
     app.add_option("--corpus", corpus_dir, "study JSON to replicate")->capture_default_str();
     app.add_option("--work", work_dir, "scratch directory")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
@@ -121,8 +129,16 @@ int main(int argc, char** argv) {
     trialmatch::connectors::read_study_paths({corpus_dir}, corpus, progress);
     fs::create_directories(work_dir);
     fmt::print("corpus: {} studies from {}\n", corpus.records.size(), corpus_dir);
-    fmt::print("{:>7} {:>9} {:>9} {:>11} {:>10} {:>11} {:>10} {:>8} {:>10}\n", "copies", "studies",
-               "MB", "parse MB/s", "import s", "studies/s", "MB/s", "ratio", "peak RSS");
+    fmt::print("{:>7} {:>9} {:>9} {:>11} {:>10} {:>11} {:>10} {:>8} {:>10}\n",
+               "copies",
+               "studies",
+               "MB",
+               "parse MB/s",
+               "import s",
+               "studies/s",
+               "MB/s",
+               "ratio",
+               "peak RSS");
     for (const unsigned n : copies) {
         const fs::path input = fs::path{work_dir} / fmt::format("corpus-x{}.ndjson", n);
         const fs::path db = fs::path{work_dir} / fmt::format("bench-x{}.db", n);
@@ -139,10 +155,17 @@ int main(int argc, char** argv) {
         }
         const double parse_rate = megabytes / parse;
         const double import_rate = megabytes / run.seconds;
-        fmt::print("{:>7} {:>9} {:>9.1f} {:>11.1f} {:>10.2f} {:>11.0f} {:>10.1f} {:>7.0f}% {:>7.1f} MB\n", n,
-                   studies, megabytes, parse_rate, run.seconds,
-                   static_cast<double>(studies) / run.seconds, import_rate,
-                   100.0 * import_rate / parse_rate, static_cast<double>(run.peak_rss_kb) / 1024.0);
+        fmt::print(
+            "{:>7} {:>9} {:>9.1f} {:>11.1f} {:>10.2f} {:>11.0f} {:>10.1f} {:>7.0f}% {:>7.1f} MB\n",
+            n,
+            studies,
+            megabytes,
+            parse_rate,
+            run.seconds,
+            static_cast<double>(studies) / run.seconds,
+            import_rate,
+            100.0 * import_rate / parse_rate,
+            static_cast<double>(run.peak_rss_kb) / 1024.0);
         fs::remove(input);
     }
     return 0;

@@ -17,7 +17,9 @@ inline std::filesystem::path shared_fixtures() {
     return std::filesystem::path{TRIALMATCH_SHARED_FIXTURES_DIR} / "ctgov";
 }
 
-inline std::filesystem::path own_fixtures() { return std::filesystem::path{TRIALMATCH_TEST_DATA_DIR}; }
+inline std::filesystem::path own_fixtures() {
+    return std::filesystem::path{TRIALMATCH_TEST_DATA_DIR};
+}
 
 inline std::string read_file(const std::filesystem::path& path) {
     std::ifstream in{path, std::ios::binary};
@@ -37,15 +39,18 @@ class TempDir {
 public:
     TempDir() {
         static std::atomic<int> counter{0};
-        m_path = std::filesystem::temp_directory_path() /
-                 ("trialmatch-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+        m_path =
+            std::filesystem::temp_directory_path() /
+            ("trialmatch-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
         std::filesystem::remove_all(m_path);
         std::filesystem::create_directories(m_path);
     }
+
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
     TempDir(TempDir&&) = delete;
     TempDir& operator=(TempDir&&) = delete;
+
     ~TempDir() {
         std::error_code error;
         std::filesystem::remove_all(m_path, error);

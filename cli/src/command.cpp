@@ -11,9 +11,13 @@
 
 namespace trialmatch::cli {
 
-void print_error(const std::string& message) { fmt::print(stderr, "trialmatch: {}\n", message); }
+void print_error(const std::string& message) {
+    fmt::print(stderr, "trialmatch: {}\n", message);
+}
 
-std::filesystem::path Command::store_path() const { return resolve_store_path(m_global.db); }
+std::filesystem::path Command::store_path() const {
+    return resolve_store_path(m_global.db);
+}
 
 std::vector<std::unique_ptr<Command>> make_commands(const GlobalOptions& global) {
     std::vector<std::unique_ptr<Command>> commands;

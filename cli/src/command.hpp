@@ -14,8 +14,8 @@ enum class Exit : int { ok = 0, processing_error = 1, usage_error = 2 };
 
 /// Options every command shares, filled by the top-level parser.
 struct GlobalOptions {
-    std::string db;        ///< --db; empty = $TRIALMATCH_DB or the XDG data dir
-    bool progress = true;  ///< --no-progress turns the TTY progress bar off
+    std::string db;       ///< --db; empty = $TRIALMATCH_DB or the XDG data dir
+    bool progress = true; ///< --no-progress turns the TTY progress bar off
 };
 
 /// Wraps std::string to "<file>: <message>" style lines on stderr, prefixed with "trialmatch: ".
@@ -26,6 +26,7 @@ void print_error(const std::string& message);
 class Command {
 public:
     explicit Command(const GlobalOptions& global) : m_global(global) {}
+
     Command(const Command&) = delete;
     Command(Command&&) = delete;
     Command& operator=(const Command&) = delete;

@@ -13,9 +13,13 @@ public:
               unsigned batch_size,
               ImportReport& report,
               const std::function<void(const connectors::Rejection&)>& on_rejection) :
-        m_store(store), m_batch_size(batch_size), m_report(report), m_on_rejection(on_rejection) {}
+        m_store(store),
+        m_batch_size(batch_size),
+        m_report(report),
+        m_on_rejection(on_rejection) {}
 
-    void study(const connectors::SourceLocation& /*where*/, connectors::ParsedStudy&& study) override {
+    void study(const connectors::SourceLocation& /*where*/,
+               connectors::ParsedStudy&& study) override {
         if (m_in_batch == 0) {
             m_store.begin_batch();
         }
@@ -106,10 +110,11 @@ ImportReport import_studies(const ImportConfig& config,
         store.finish_run(report.run_id, report.counts, "failed", failure.what());
         throw;
     }
-    store.finish_run(report.run_id,
-                     report.counts,
-                     report.counts.rejected == 0 ? "ok" : "partial",
-                     report.counts.rejected == 0 ? "" : std::to_string(report.counts.rejected) + " rejected");
+    store.finish_run(
+        report.run_id,
+        report.counts,
+        report.counts.rejected == 0 ? "ok" : "partial",
+        report.counts.rejected == 0 ? "" : std::to_string(report.counts.rejected) + " rejected");
     return report;
 }
 

@@ -19,7 +19,7 @@ struct ImportConfig {
 
 struct ImportReport {
     data::RunCounts counts;
-    std::uint64_t older = 0;   ///< studies ignored because the store holds a later version
+    std::uint64_t older = 0; ///< studies ignored because the store holds a later version
     std::uint64_t files = 0;
     std::uint64_t bytes = 0;
     std::vector<connectors::Rejection> rejections;

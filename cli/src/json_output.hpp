@@ -34,7 +34,9 @@ public:
         value(text);
     }
 
-    void field(std::string_view name, const std::string& text) { field(name, std::string_view{text}); }
+    void field(std::string_view name, const std::string& text) {
+        field(name, std::string_view{text});
+    }
 
     void field(std::string_view name, const char* text) { field(name, std::string_view{text}); }
 
@@ -48,7 +50,9 @@ public:
         value(number);
     }
 
-    void field(std::string_view name, int number) { field(name, static_cast<std::int64_t>(number)); }
+    void field(std::string_view name, int number) {
+        field(name, static_cast<std::int64_t>(number));
+    }
 
     /// Writes null for empty text.
     void field_or_null(std::string_view name, std::string_view text) {

@@ -15,7 +15,9 @@ namespace {
 
 using trialmatch::cli::Exit;
 
-int status(Exit exit) { return static_cast<int>(exit); }
+int status(Exit exit) {
+    return static_cast<int>(exit);
+}
 
 const char* hint(const trialmatch::Error& error) {
     switch (error.code()) {
@@ -53,8 +55,10 @@ int main(int argc, char** argv) {
                  "rejected), 2 usage error or invalid input file.",
                  "trialmatch"};
     app.set_version_flag("--version", TRIALMATCH_VERSION);
-    app.add_option("--db", global.db,
-                   "store path (default: $TRIALMATCH_DB, else $XDG_DATA_HOME/trialmatch/trials.db)");
+    app.add_option(
+        "--db",
+        global.db,
+        "store path (default: $TRIALMATCH_DB, else $XDG_DATA_HOME/trialmatch/trials.db)");
     app.add_flag("!--no-progress", global.progress, "never draw a progress bar");
     app.require_subcommand(1);
     app.fallthrough();

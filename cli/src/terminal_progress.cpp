@@ -8,9 +8,12 @@
 namespace trialmatch::cli {
 
 TerminalProgress::TerminalProgress(bool enabled) :
-    m_active(enabled && isatty(STDERR_FILENO) != 0), m_start(std::chrono::steady_clock::now()) {}
+    m_active(enabled && isatty(STDERR_FILENO) != 0),
+    m_start(std::chrono::steady_clock::now()) {}
 
-TerminalProgress::~TerminalProgress() { clear(); }
+TerminalProgress::~TerminalProgress() {
+    clear();
+}
 
 void TerminalProgress::begin(std::string_view what, std::uint64_t /*total*/) {
     m_what = std::string{what};
@@ -49,7 +52,8 @@ void TerminalProgress::draw(bool force) {
     if (what.size() > 50) {
         what = "..." + what.substr(what.size() - 47);
     }
-    fmt::print(stderr, "\r\033[K{:>9} studies  {:>7.0f}/s  {:>5.1f}s  {}", m_items, rate, seconds, what);
+    fmt::print(
+        stderr, "\r\033[K{:>9} studies  {:>7.0f}/s  {:>5.1f}s  {}", m_items, rate, seconds, what);
     std::fflush(stderr);
     m_drawn = true;
 }

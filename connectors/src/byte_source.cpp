@@ -10,13 +10,17 @@
 
 namespace trialmatch::connectors::detail {
 
-FileSource::FileSource(const std::string& path) : m_file(std::fopen(path.c_str(), "rb")), m_path(path) {
+FileSource::FileSource(const std::string& path) :
+    m_file(std::fopen(path.c_str(), "rb")),
+    m_path(path) {
     if (m_file == nullptr) {
         throw Error{ErrorCode::io, "cannot open: " + std::string{std::strerror(errno)}};
     }
 }
 
-FileSource::~FileSource() { std::fclose(m_file); }
+FileSource::~FileSource() {
+    std::fclose(m_file);
+}
 
 std::size_t FileSource::read(char* buffer, std::size_t size) {
     const std::size_t count = std::fread(buffer, 1, size, m_file);
@@ -33,13 +37,16 @@ std::size_t MemorySource::read(char* buffer, std::size_t size) {
     return count;
 }
 
-ZipEntrySource::~ZipEntrySource() { zip_fclose(m_file); }
+ZipEntrySource::~ZipEntrySource() {
+    zip_fclose(m_file);
+}
 
 std::size_t ZipEntrySource::read(char* buffer, std::size_t size) {
     const zip_int64_t count = zip_fread(m_file, buffer, size);
     if (count < 0) {
-        throw Error{ErrorCode::io, "cannot read archive entry: " +
-                                       std::string{zip_error_strerror(zip_file_get_error(m_file))}};
+        throw Error{ErrorCode::io,
+                    "cannot read archive entry: " +
+                        std::string{zip_error_strerror(zip_file_get_error(m_file))}};
     }
     return static_cast<std::size_t>(count);
 }

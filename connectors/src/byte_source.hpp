@@ -53,6 +53,7 @@ private:
 class ZipEntrySource final : public ByteSource {
 public:
     ZipEntrySource(zip_file* file, std::string label) : m_file(file), m_label(std::move(label)) {}
+
     ZipEntrySource(const ZipEntrySource&) = delete;
     ZipEntrySource(ZipEntrySource&&) = delete;
     ZipEntrySource& operator=(const ZipEntrySource&) = delete;

@@ -27,8 +27,8 @@ std::optional<Node> Node::member(std::string_view name) const {
     if (!m_value->IsObject()) {
         throw SchemaError{m_path, "expected an object, found " + kind(*m_value)};
     }
-    const auto found =
-        m_value->FindMember(rj::Value{rj::StringRef(name.data(), static_cast<rj::SizeType>(name.size()))});
+    const auto found = m_value->FindMember(
+        rj::Value{rj::StringRef(name.data(), static_cast<rj::SizeType>(name.size()))});
     if (found == m_value->MemberEnd() || found->value.IsNull()) {
         return std::nullopt;
     }

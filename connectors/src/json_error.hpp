@@ -21,7 +21,8 @@ inline engine::ParseError json_syntax_error(std::string_view text,
     const std::size_t line =
         first_line + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
     const auto line_start = before.rfind('\n');
-    const std::size_t column = line_start == std::string_view::npos ? offset + 1 : offset - line_start;
+    const std::size_t column =
+        line_start == std::string_view::npos ? offset + 1 : offset - line_start;
     return engine::ParseError{std::string{"invalid JSON: "} + rapidjson::GetParseError_En(code) +
                                   " (line " + std::to_string(line) + ", column " +
                                   std::to_string(column) + ")",

@@ -62,7 +62,8 @@ std::optional<engine::TypedDate> typed_date(const Node& parent, std::string_view
         } else if (text == "ESTIMATED") {
             result.type = engine::DateType::estimated;
         } else {
-            throw SchemaError{type->path(), "unknown date type '" + text + "' (expected ACTUAL or ESTIMATED)"};
+            throw SchemaError{type->path(),
+                              "unknown date type '" + text + "' (expected ACTUAL or ESTIMATED)"};
         }
     }
     return result;
@@ -124,9 +125,11 @@ engine::Site site(const Node& node) {
     result.zip = node.string("zip");
     result.country = node.string("country");
     if (const auto geo = node.object("geoPoint")) {
-        result.geo = engine::GeoPoint{coordinate(*geo, "lat", 90.0), coordinate(*geo, "lon", 180.0)};
+        result.geo =
+            engine::GeoPoint{coordinate(*geo, "lat", 90.0), coordinate(*geo, "lon", 180.0)};
     }
-    node.for_each("contacts", [&](const Node& element) { result.contacts.push_back(contact(element)); });
+    node.for_each("contacts",
+                  [&](const Node& element) { result.contacts.push_back(contact(element)); });
     return result;
 }
 
@@ -211,7 +214,8 @@ void read_contacts_locations(const Node& module, Trial& trial) {
     module.for_each("centralContacts", [&](const Node& element) {
         trial.central_contacts.push_back(contact(element));
     });
-    module.for_each("locations", [&](const Node& element) { trial.sites.push_back(site(element)); });
+    module.for_each("locations",
+                    [&](const Node& element) { trial.sites.push_back(site(element)); });
 }
 
 void read_derived(const Node& derived, Trial& trial) {

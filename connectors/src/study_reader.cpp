@@ -153,7 +153,8 @@ public:
         try {
             m_sink.study(where, parse_study(text));
         } catch (const SchemaError& error) {
-            reject(std::move(where), nct_id_of(text), std::string{"schema error at "} + error.what());
+            reject(
+                std::move(where), nct_id_of(text), std::string{"schema error at "} + error.what());
         } catch (const Error& error) {
             reject(std::move(where), nct_id_of(text), error.what());
         }
@@ -194,8 +195,14 @@ private:
 /// or the elements of the root object's "studies" array (an API page).
 class SplitHandler : public rj::BaseReaderHandler<rj::UTF8<>, SplitHandler> {
 public:
-    SplitHandler(CapturingStream& stream, StudyEmitter& emitter, PageInfo& page, std::string root_position) :
-        m_stream(stream), m_emitter(emitter), m_page(page), m_root_position(std::move(root_position)) {}
+    SplitHandler(CapturingStream& stream,
+                 StudyEmitter& emitter,
+                 PageInfo& page,
+                 std::string root_position) :
+        m_stream(stream),
+        m_emitter(emitter),
+        m_page(page),
+        m_root_position(std::move(root_position)) {}
 
     bool StartObject() {
         if (m_depth == 0) {
@@ -352,7 +359,8 @@ PageInfo read_values(detail::ByteSource& source,
             position += (position.empty() ? "line " : " line ") + std::to_string(line);
         }
         SplitHandler handler{stream, emitter, page, position};
-        const rj::ParseResult result = reader.Parse<rj::kParseStopWhenDoneFlag | rj::kParseFullPrecisionFlag>(stream, handler);
+        const rj::ParseResult result =
+            reader.Parse<rj::kParseStopWhenDoneFlag | rj::kParseFullPrecisionFlag>(stream, handler);
         ++values;
         if (handler.root_is_scalar()) {
             emitter.reject(SourceLocation{emitter.file(), position},
@@ -364,8 +372,8 @@ PageInfo read_values(detail::ByteSource& source,
             stream.drop_capture();
             const std::string where = "line " + std::to_string(stream.line()) + ", column " +
                                       std::to_string(stream.column());
-            std::string reason = std::string{"invalid JSON: "} + rj::GetParseError_En(result.Code()) +
-                                 " (" + where + ")";
+            std::string reason = std::string{"invalid JSON: "} +
+                                 rj::GetParseError_En(result.Code()) + " (" + where + ")";
             if (ndjson) {
                 emitter.reject(SourceLocation{emitter.file(), position}, {}, reason);
                 stream.skip_line();
@@ -417,7 +425,9 @@ bool is_zip(const std::string& path) {
 class PathReader {
 public:
     PathReader(StudySink& sink, engine::ProgressSink& progress, ReadReport& report) :
-        m_sink(sink), m_progress(progress), m_report(report) {}
+        m_sink(sink),
+        m_progress(progress),
+        m_report(report) {}
 
     void read(const fs::path& path) {
         std::error_code error;
@@ -482,7 +492,8 @@ private:
         if (archive == nullptr) {
             zip_error_t zip_error;
             zip_error_init_with_code(&zip_error, code);
-            reject_file(file, "cannot open ZIP archive: " + std::string{zip_error_strerror(&zip_error)});
+            reject_file(file,
+                        "cannot open ZIP archive: " + std::string{zip_error_strerror(&zip_error)});
             zip_error_fini(&zip_error);
             return;
         }
@@ -500,10 +511,10 @@ private:
             zip_file_t* entry = zip_fopen_index(archive, static_cast<zip_uint64_t>(index), 0);
             if (entry == nullptr) {
                 ++m_report.rejected;
-                m_sink.rejected(Rejection{SourceLocation{file, name},
-                                          {},
-                                          "cannot open archive entry: " +
-                                              std::string{zip_strerror(archive)}});
+                m_sink.rejected(
+                    Rejection{SourceLocation{file, name},
+                              {},
+                              "cannot open archive entry: " + std::string{zip_strerror(archive)}});
                 continue;
             }
             try {
@@ -526,7 +537,9 @@ private:
     class CountingSink final : public StudySink {
     public:
         CountingSink(StudySink& next, engine::ProgressSink& progress, ReadReport& report) :
-            m_next(next), m_progress(progress), m_report(report) {}
+            m_next(next),
+            m_progress(progress),
+            m_report(report) {}
 
         void study(const SourceLocation& where, ParsedStudy&& study) override {
             ++m_report.studies;

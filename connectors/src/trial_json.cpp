@@ -169,7 +169,8 @@ private:
         });
     }
 
-    void age(const char* days_name, const char* text_name, const std::optional<engine::AgeLimit>& a) {
+    void
+    age(const char* days_name, const char* text_name, const std::optional<engine::AgeLimit>& a) {
         key(days_name);
         if (a) {
             m_w.Int64(a->days);

@@ -11,7 +11,9 @@
 
 namespace trialmatch::data::detail {
 
-int schema_version() noexcept { return static_cast<int>(std::size(schema_migrations)); }
+int schema_version() noexcept {
+    return static_cast<int>(std::size(schema_migrations));
+}
 
 void migrate(SQLite::Database& db) {
     const int current = db.execAndGet("PRAGMA user_version").getInt();

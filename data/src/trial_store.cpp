@@ -55,20 +55,47 @@ std::int64_t content_hash(std::string_view text) {
 
 /// The trials columns written by upsert and read by find, in one order for both.
 constexpr std::array trial_columns = {
-    "nct_id",          "brief_title",        "official_title",
-    "acronym",         "brief_summary",      "org_study_id",
-    "overall_status",  "status_verified_date", "why_stopped",
-    "start_date",      "start_date_type",    "primary_completion_date",
-    "primary_completion_date_type", "completion_date", "completion_date_type",
-    "first_submitted", "first_posted",       "first_posted_type",
-    "last_update_submitted", "last_update_posted", "last_update_posted_type",
-    "study_type",      "phases",             "enrollment",
-    "enrollment_type", "criteria_text",      "minimum_age",
-    "minimum_age_value", "minimum_age_unit", "minimum_age_days",
-    "maximum_age",     "maximum_age_value",  "maximum_age_unit",
-    "maximum_age_days", "sex",               "healthy_volunteers",
-    "std_ages",        "lead_sponsor",       "lead_sponsor_class",
-    "version_holder",  "content_hash",
+    "nct_id",
+    "brief_title",
+    "official_title",
+    "acronym",
+    "brief_summary",
+    "org_study_id",
+    "overall_status",
+    "status_verified_date",
+    "why_stopped",
+    "start_date",
+    "start_date_type",
+    "primary_completion_date",
+    "primary_completion_date_type",
+    "completion_date",
+    "completion_date_type",
+    "first_submitted",
+    "first_posted",
+    "first_posted_type",
+    "last_update_submitted",
+    "last_update_posted",
+    "last_update_posted_type",
+    "study_type",
+    "phases",
+    "enrollment",
+    "enrollment_type",
+    "criteria_text",
+    "minimum_age",
+    "minimum_age_value",
+    "minimum_age_unit",
+    "minimum_age_days",
+    "maximum_age",
+    "maximum_age_value",
+    "maximum_age_unit",
+    "maximum_age_days",
+    "sex",
+    "healthy_volunteers",
+    "std_ages",
+    "lead_sponsor",
+    "lead_sponsor_class",
+    "version_holder",
+    "content_hash",
 };
 
 std::string upsert_trial_sql() {
@@ -147,14 +174,18 @@ public:
             return null().null();
         }
         text(value->date.to_string());
-        return value->type == engine::DateType::unspecified ? null() : text(engine::to_string(value->type));
+        return value->type == engine::DateType::unspecified ? null()
+                                                            : text(engine::to_string(value->type));
     }
 
     Binder& age(const std::optional<engine::AgeLimit>& value) {
         if (!value) {
             return null().null().null().null();
         }
-        return text(value->text).real(value->value).text(engine::to_string(value->unit)).integer(value->days);
+        return text(value->text)
+            .real(value->value)
+            .text(engine::to_string(value->unit))
+            .integer(value->days);
     }
 
 private:
@@ -256,8 +287,7 @@ std::string utc_now() {
 }
 
 struct TrialStore::Impl {
-    Impl(const fs::path& store_path, Mode mode) :
-        path(store_path), db(open(store_path, mode)) {}
+    Impl(const fs::path& store_path, Mode mode) : path(store_path), db(open(store_path, mode)) {}
 
     static SQLite::Database open(const fs::path& path, Mode mode) {
         if (mode == Mode::read_only) {
@@ -349,7 +379,8 @@ std::optional<Trial> TrialStore::Impl::load(std::string_view nct_id) {
     t.lead_sponsor.sponsor_class = r.text();
     t.version_holder = r.date();
 
-    auto& secondary = statement("SELECT id, type, domain FROM secondary_ids WHERE trial_id = ? ORDER BY ordinal");
+    auto& secondary =
+        statement("SELECT id, type, domain FROM secondary_ids WHERE trial_id = ? ORDER BY ordinal");
     secondary.bind(1, static_cast<std::int64_t>(id));
     while (secondary.executeStep()) {
         Reader row{secondary, 0};
@@ -360,7 +391,8 @@ std::optional<Trial> TrialStore::Impl::load(std::string_view nct_id) {
         t.secondary_ids.push_back(std::move(item));
     }
 
-    auto& conditions = statement("SELECT kind, term, mesh_id FROM conditions WHERE trial_id = ? ORDER BY kind, ordinal");
+    auto& conditions = statement(
+        "SELECT kind, term, mesh_id FROM conditions WHERE trial_id = ? ORDER BY kind, ordinal");
     conditions.bind(1, static_cast<std::int64_t>(id));
     while (conditions.executeStep()) {
         Reader row{conditions, 0};
@@ -374,15 +406,18 @@ std::optional<Trial> TrialStore::Impl::load(std::string_view nct_id) {
         } else if (kind == "condition_mesh") {
             t.condition_meshes.push_back(engine::MeshTerm{std::move(mesh_id), std::move(term)});
         } else if (kind == "condition_ancestor") {
-            t.condition_mesh_ancestors.push_back(engine::MeshTerm{std::move(mesh_id), std::move(term)});
+            t.condition_mesh_ancestors.push_back(
+                engine::MeshTerm{std::move(mesh_id), std::move(term)});
         } else if (kind == "intervention_mesh") {
             t.intervention_meshes.push_back(engine::MeshTerm{std::move(mesh_id), std::move(term)});
         } else if (kind == "intervention_ancestor") {
-            t.intervention_mesh_ancestors.push_back(engine::MeshTerm{std::move(mesh_id), std::move(term)});
+            t.intervention_mesh_ancestors.push_back(
+                engine::MeshTerm{std::move(mesh_id), std::move(term)});
         }
     }
 
-    auto& interventions = statement("SELECT type, name, description, other_names, arm_group_labels FROM interventions WHERE trial_id = ? ORDER BY ordinal");
+    auto& interventions = statement("SELECT type, name, description, other_names, arm_group_labels "
+                                    "FROM interventions WHERE trial_id = ? ORDER BY ordinal");
     interventions.bind(1, static_cast<std::int64_t>(id));
     while (interventions.executeStep()) {
         Reader row{interventions, 0};
@@ -395,7 +430,8 @@ std::optional<Trial> TrialStore::Impl::load(std::string_view nct_id) {
         t.interventions.push_back(std::move(item));
     }
 
-    auto& arms = statement("SELECT label, type, description, intervention_names FROM arm_groups WHERE trial_id = ? ORDER BY ordinal");
+    auto& arms = statement("SELECT label, type, description, intervention_names FROM arm_groups "
+                           "WHERE trial_id = ? ORDER BY ordinal");
     arms.bind(1, static_cast<std::int64_t>(id));
     while (arms.executeStep()) {
         Reader row{arms, 0};
@@ -407,7 +443,8 @@ std::optional<Trial> TrialStore::Impl::load(std::string_view nct_id) {
         t.arm_groups.push_back(std::move(item));
     }
 
-    auto& collaborators = statement("SELECT name, class FROM collaborators WHERE trial_id = ? ORDER BY ordinal");
+    auto& collaborators =
+        statement("SELECT name, class FROM collaborators WHERE trial_id = ? ORDER BY ordinal");
     collaborators.bind(1, static_cast<std::int64_t>(id));
     while (collaborators.executeStep()) {
         Reader row{collaborators, 0};
@@ -417,7 +454,8 @@ std::optional<Trial> TrialStore::Impl::load(std::string_view nct_id) {
         t.collaborators.push_back(std::move(item));
     }
 
-    auto& sites = statement("SELECT facility, status, city, state, zip, country, lat, lon FROM sites WHERE trial_id = ? ORDER BY ordinal");
+    auto& sites = statement("SELECT facility, status, city, state, zip, country, lat, lon FROM "
+                            "sites WHERE trial_id = ? ORDER BY ordinal");
     sites.bind(1, static_cast<std::int64_t>(id));
     while (sites.executeStep()) {
         Reader row{sites, 0};
@@ -436,7 +474,8 @@ std::optional<Trial> TrialStore::Impl::load(std::string_view nct_id) {
         t.sites.push_back(std::move(site));
     }
 
-    auto& contacts = statement("SELECT site_ordinal, name, role, phone, phone_ext, email FROM contacts WHERE trial_id = ? ORDER BY site_ordinal, ordinal");
+    auto& contacts = statement("SELECT site_ordinal, name, role, phone, phone_ext, email FROM "
+                               "contacts WHERE trial_id = ? ORDER BY site_ordinal, ordinal");
     contacts.bind(1, static_cast<std::int64_t>(id));
     while (contacts.executeStep()) {
         const auto site_ordinal = contacts.getColumn(0).getInt64();
@@ -475,7 +514,8 @@ void TrialStore::Impl::write_children(std::int64_t id, const Trial& t, bool repl
         }
     }
 
-    auto& condition = statement("INSERT INTO conditions (trial_id, kind, ordinal, term, mesh_id) VALUES (?, ?, ?, ?, ?)");
+    auto& condition = statement(
+        "INSERT INTO conditions (trial_id, kind, ordinal, term, mesh_id) VALUES (?, ?, ?, ?, ?)");
     const auto add_terms = [&](const char* kind, const std::vector<std::string>& terms) {
         std::int64_t ordinal = 0;
         for (const auto& term : terms) {
@@ -488,7 +528,8 @@ void TrialStore::Impl::write_children(std::int64_t id, const Trial& t, bool repl
         std::int64_t ordinal = 0;
         for (const auto& mesh : meshes) {
             condition.reset();
-            Binder{condition}.integer(trial_id).text(kind).integer(ordinal++).text(mesh.term).text(mesh.id);
+            Binder{condition}.integer(trial_id).text(kind).integer(ordinal++).text(mesh.term).text(
+                mesh.id);
             condition.exec();
         }
     };
@@ -499,59 +540,93 @@ void TrialStore::Impl::write_children(std::int64_t id, const Trial& t, bool repl
     add_meshes("intervention_mesh", t.intervention_meshes);
     add_meshes("intervention_ancestor", t.intervention_mesh_ancestors);
 
-    auto& intervention = statement("INSERT INTO interventions (trial_id, ordinal, type, name, description, other_names, arm_group_labels) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    auto& intervention =
+        statement("INSERT INTO interventions (trial_id, ordinal, type, name, description, "
+                  "other_names, arm_group_labels) VALUES (?, ?, ?, ?, ?, ?, ?)");
     std::int64_t ordinal = 0;
     for (const auto& item : t.interventions) {
         intervention.reset();
-        Binder{intervention}.integer(trial_id).integer(ordinal++).text(item.type).text(item.name)
-            .text(item.description).text(join(item.other_names)).text(join(item.arm_group_labels));
+        Binder{intervention}
+            .integer(trial_id)
+            .integer(ordinal++)
+            .text(item.type)
+            .text(item.name)
+            .text(item.description)
+            .text(join(item.other_names))
+            .text(join(item.arm_group_labels));
         intervention.exec();
     }
 
-    auto& arm = statement("INSERT INTO arm_groups (trial_id, ordinal, label, type, description, intervention_names) VALUES (?, ?, ?, ?, ?, ?)");
+    auto& arm = statement("INSERT INTO arm_groups (trial_id, ordinal, label, type, description, "
+                          "intervention_names) VALUES (?, ?, ?, ?, ?, ?)");
     ordinal = 0;
     for (const auto& item : t.arm_groups) {
         arm.reset();
-        Binder{arm}.integer(trial_id).integer(ordinal++).text(item.label).text(item.type)
-            .text(item.description).text(join(item.intervention_names));
+        Binder{arm}
+            .integer(trial_id)
+            .integer(ordinal++)
+            .text(item.label)
+            .text(item.type)
+            .text(item.description)
+            .text(join(item.intervention_names));
         arm.exec();
     }
 
-    auto& collaborator = statement("INSERT INTO collaborators (trial_id, ordinal, name, class) VALUES (?, ?, ?, ?)");
+    auto& collaborator =
+        statement("INSERT INTO collaborators (trial_id, ordinal, name, class) VALUES (?, ?, ?, ?)");
     ordinal = 0;
     for (const auto& item : t.collaborators) {
         collaborator.reset();
-        Binder{collaborator}.integer(trial_id).integer(ordinal++).text(item.name).text(item.sponsor_class);
+        Binder{collaborator}.integer(trial_id).integer(ordinal++).text(item.name).text(
+            item.sponsor_class);
         collaborator.exec();
     }
 
-    auto& secondary = statement("INSERT INTO secondary_ids (trial_id, ordinal, id, type, domain) VALUES (?, ?, ?, ?, ?)");
+    auto& secondary = statement(
+        "INSERT INTO secondary_ids (trial_id, ordinal, id, type, domain) VALUES (?, ?, ?, ?, ?)");
     ordinal = 0;
     for (const auto& item : t.secondary_ids) {
         secondary.reset();
-        Binder{secondary}.integer(trial_id).integer(ordinal++).text(item.id).text(item.type).text(item.domain);
+        Binder{secondary}.integer(trial_id).integer(ordinal++).text(item.id).text(item.type).text(
+            item.domain);
         secondary.exec();
     }
 
-    auto& contact = statement("INSERT INTO contacts (trial_id, site_ordinal, ordinal, name, role, phone, phone_ext, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    const auto add_contacts = [&](std::int64_t site_ordinal, const std::vector<engine::Contact>& contacts) {
+    auto& contact = statement("INSERT INTO contacts (trial_id, site_ordinal, ordinal, name, role, "
+                              "phone, phone_ext, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    const auto add_contacts = [&](std::int64_t site_ordinal,
+                                  const std::vector<engine::Contact>& contacts) {
         std::int64_t contact_ordinal = 0;
         for (const auto& item : contacts) {
             contact.reset();
-            Binder{contact}.integer(trial_id).integer(site_ordinal).integer(contact_ordinal++)
-                .text(item.name).text(item.role).text(item.phone).text(item.phone_ext).text(item.email);
+            Binder{contact}
+                .integer(trial_id)
+                .integer(site_ordinal)
+                .integer(contact_ordinal++)
+                .text(item.name)
+                .text(item.role)
+                .text(item.phone)
+                .text(item.phone_ext)
+                .text(item.email);
             contact.exec();
         }
     };
     add_contacts(-1, t.central_contacts);
 
-    auto& site = statement("INSERT INTO sites (trial_id, ordinal, facility, status, city, state, zip, country, lat, lon) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto& site = statement("INSERT INTO sites (trial_id, ordinal, facility, status, city, state, "
+                           "zip, country, lat, lon) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     ordinal = 0;
     for (const auto& item : t.sites) {
         site.reset();
         Binder binder{site};
-        binder.integer(trial_id).integer(ordinal).text(item.facility).text(item.status)
-            .text(item.city).text(item.state).text(item.zip).text(item.country);
+        binder.integer(trial_id)
+            .integer(ordinal)
+            .text(item.facility)
+            .text(item.status)
+            .text(item.city)
+            .text(item.state)
+            .text(item.zip)
+            .text(item.country);
         if (item.geo) {
             binder.real(item.geo->lat).real(item.geo->lon);
         } else {
@@ -596,15 +671,24 @@ void TrialStore::Impl::write_search(std::int64_t id, const Trial& t, bool replac
         }
         return result;
     };
-    auto& insert = statement("INSERT INTO trial_search (rowid, title, conditions, keywords, interventions, criteria) VALUES (?, ?, ?, ?, ?, ?)");
-    Binder{insert}.integer(id).text(title).text(lines(conditions)).text(lines(t.keywords))
-        .text(lines(interventions)).text(t.eligibility.criteria_text);
+    auto& insert = statement("INSERT INTO trial_search (rowid, title, conditions, keywords, "
+                             "interventions, criteria) VALUES (?, ?, ?, ?, ?, ?)");
+    Binder{insert}
+        .integer(id)
+        .text(title)
+        .text(lines(conditions))
+        .text(lines(t.keywords))
+        .text(lines(interventions))
+        .text(t.eligibility.criteria_text);
     insert.exec();
 }
 
-UpsertResult TrialStore::Impl::upsert(const Trial& t, std::string_view raw_json, std::int64_t run_id) {
+UpsertResult
+TrialStore::Impl::upsert(const Trial& t, std::string_view raw_json, std::int64_t run_id) {
     const std::int64_t hash = content_hash(raw_json);
-    auto& existing = statement("SELECT t.id, t.content_hash, t.last_update_posted, length(r.json) FROM trials t LEFT JOIN trial_records r ON r.trial_id = t.id WHERE t.nct_id = ?");
+    auto& existing =
+        statement("SELECT t.id, t.content_hash, t.last_update_posted, length(r.json) FROM trials t "
+                  "LEFT JOIN trial_records r ON r.trial_id = t.id WHERE t.nct_id = ?");
     existing.bind(1, t.nct_id);
     std::int64_t id = 0;
     std::int64_t stored_hash = 0;
@@ -655,19 +739,37 @@ UpsertResult TrialStore::Impl::upsert(const Trial& t, std::string_view raw_json,
     static const std::string upsert_sql = upsert_trial_sql();
     auto& upsert_trial = statement(upsert_sql);
     Binder binder{upsert_trial};
-    binder.text(t.nct_id).text(t.brief_title).text(t.official_title).text(t.acronym)
-        .text(t.brief_summary).text(t.org_study_id).text(t.overall_status)
-        .date(t.status_verified_date).text(t.why_stopped).typed_date(t.start_date)
-        .typed_date(t.primary_completion_date).typed_date(t.completion_date)
-        .date(t.first_submitted).typed_date(t.first_posted).date(t.last_update_submitted)
-        .typed_date(t.last_update_posted).text(t.study_type).text(join(t.phases));
+    binder.text(t.nct_id)
+        .text(t.brief_title)
+        .text(t.official_title)
+        .text(t.acronym)
+        .text(t.brief_summary)
+        .text(t.org_study_id)
+        .text(t.overall_status)
+        .date(t.status_verified_date)
+        .text(t.why_stopped)
+        .typed_date(t.start_date)
+        .typed_date(t.primary_completion_date)
+        .typed_date(t.completion_date)
+        .date(t.first_submitted)
+        .typed_date(t.first_posted)
+        .date(t.last_update_submitted)
+        .typed_date(t.last_update_posted)
+        .text(t.study_type)
+        .text(join(t.phases));
     t.enrollment ? binder.integer(*t.enrollment) : binder.null();
-    binder.text(t.enrollment_type).text(t.eligibility.criteria_text).age(t.eligibility.minimum_age)
-        .age(t.eligibility.maximum_age).text(t.eligibility.sex);
+    binder.text(t.enrollment_type)
+        .text(t.eligibility.criteria_text)
+        .age(t.eligibility.minimum_age)
+        .age(t.eligibility.maximum_age)
+        .text(t.eligibility.sex);
     t.eligibility.healthy_volunteers ? binder.integer(*t.eligibility.healthy_volunteers ? 1 : 0)
                                      : binder.null();
-    binder.text(join(t.eligibility.std_ages)).text(t.lead_sponsor.name)
-        .text(t.lead_sponsor.sponsor_class).date(t.version_holder).integer(hash);
+    binder.text(join(t.eligibility.std_ages))
+        .text(t.lead_sponsor.name)
+        .text(t.lead_sponsor.sponsor_class)
+        .date(t.version_holder)
+        .integer(hash);
     upsert_trial.bind(1000, now);
     if (!upsert_trial.executeStep()) {
         throw StoreError{"upsert of " + t.nct_id + " returned no row"};
@@ -676,21 +778,29 @@ UpsertResult TrialStore::Impl::upsert(const Trial& t, std::string_view raw_json,
     id = upsert_trial.getColumn(0).getInt64();
     upsert_trial.reset();
 
-    auto& record = statement("INSERT INTO trial_records (trial_id, json) VALUES (?, ?) ON CONFLICT (trial_id) DO UPDATE SET json = excluded.json");
+    auto& record = statement("INSERT INTO trial_records (trial_id, json) VALUES (?, ?) ON CONFLICT "
+                             "(trial_id) DO UPDATE SET json = excluded.json");
     Binder{record}.integer(id).text(std::string{raw_json});
     record.exec();
 
     write_children(id, t, replace);
     write_search(id, t, replace);
 
-    const std::string version = t.last_update_posted ? t.last_update_posted->date.to_string() : std::string{};
-    auto& history = statement("INSERT INTO history (trial_id, run_id, recorded_at, version, field, subject, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    const std::string version =
+        t.last_update_posted ? t.last_update_posted->date.to_string() : std::string{};
+    auto& history = statement("INSERT INTO history (trial_id, run_id, recorded_at, version, field, "
+                              "subject, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     for (const auto& change : changes) {
         history.reset();
         Binder b{history};
         b.integer(id);
         run_id != 0 ? b.integer(run_id) : b.null();
-        b.text(now).text(version).text(change.field).text(change.subject).text(change.before).text(change.after);
+        b.text(now)
+            .text(version)
+            .text(change.field)
+            .text(change.subject)
+            .text(change.before)
+            .text(change.after);
         history.exec();
     }
     return replace ? UpsertResult::updated : UpsertResult::inserted;
@@ -706,12 +816,12 @@ TrialStore::TrialStore(const fs::path& path, Mode mode) {
         }
         if (mode == Mode::read_only) {
             if (version != detail::schema_version()) {
-                throw StoreError{"store " + path.string() + " has schema version " +
-                                 std::to_string(version) + ", this trialmatch reads version " +
-                                 std::to_string(detail::schema_version()) +
-                                 (version < detail::schema_version()
-                                      ? " (any writing command, e.g. `trialmatch import`, migrates it)"
-                                      : " (upgrade trialmatch)")};
+                throw StoreError{
+                    "store " + path.string() + " has schema version " + std::to_string(version) +
+                    ", this trialmatch reads version " + std::to_string(detail::schema_version()) +
+                    (version < detail::schema_version()
+                         ? " (any writing command, e.g. `trialmatch import`, migrates it)"
+                         : " (upgrade trialmatch)")};
             }
             return 0;
         }
@@ -733,9 +843,13 @@ TrialStore::TrialStore(TrialStore&&) noexcept = default;
 TrialStore& TrialStore::operator=(TrialStore&&) noexcept = default;
 TrialStore::~TrialStore() = default;
 
-int TrialStore::current_schema_version() noexcept { return detail::schema_version(); }
+int TrialStore::current_schema_version() noexcept {
+    return detail::schema_version();
+}
 
-const fs::path& TrialStore::path() const noexcept { return m_impl->path; }
+const fs::path& TrialStore::path() const noexcept {
+    return m_impl->path;
+}
 
 void TrialStore::begin_batch() {
     translate("cannot begin a write", [&] {
@@ -763,7 +877,8 @@ void TrialStore::rollback_batch() {
     });
 }
 
-UpsertResult TrialStore::upsert(const Trial& trial, std::string_view raw_json, std::int64_t run_id) {
+UpsertResult
+TrialStore::upsert(const Trial& trial, std::string_view raw_json, std::int64_t run_id) {
     return translate(("cannot store " + trial.nct_id).c_str(), [&] {
         m_impl->exec("SAVEPOINT upsert");
         try {
@@ -787,8 +902,8 @@ std::optional<Trial> TrialStore::find(std::string_view nct_id) const {
 
 std::optional<std::string> TrialStore::raw_record(std::string_view nct_id) const {
     return translate("cannot read the store", [&]() -> std::optional<std::string> {
-        auto& query = m_impl->statement(
-            "SELECT r.json FROM trial_records r JOIN trials t ON t.id = r.trial_id WHERE t.nct_id = ?");
+        auto& query = m_impl->statement("SELECT r.json FROM trial_records r JOIN trials t ON t.id "
+                                        "= r.trial_id WHERE t.nct_id = ?");
         query.bind(1, std::string{nct_id});
         if (!query.executeStep()) {
             return std::nullopt;
@@ -869,18 +984,25 @@ StoreStats TrialStore::stats() const {
         auto& impl = *m_impl;
         StoreStats stats;
         const char* live = "removed_at IS NULL";
-        stats.trials = impl.db.execAndGet(std::string{"SELECT count(*) FROM trials WHERE "} + live).getInt64();
-        stats.by_status = counted(impl.statement(
-            std::string{"SELECT CASE overall_status WHEN '' THEN '(not given)' ELSE overall_status END, count(*) "
-                        "FROM trials WHERE "} + live + " GROUP BY 1 ORDER BY 2 DESC, 1"));
-        stats.by_phase = counted(impl.statement(
-            std::string{"SELECT CASE phases WHEN '' THEN '(not given)' ELSE replace(phases, char(31), '/') END, "
-                        "count(*) FROM trials WHERE "} + live + " GROUP BY 1 ORDER BY 2 DESC, 1"));
+        stats.trials =
+            impl.db.execAndGet(std::string{"SELECT count(*) FROM trials WHERE "} + live).getInt64();
+        stats.by_status =
+            counted(impl.statement(std::string{"SELECT CASE overall_status WHEN '' THEN '(not "
+                                               "given)' ELSE overall_status END, count(*) "
+                                               "FROM trials WHERE "} +
+                                   live + " GROUP BY 1 ORDER BY 2 DESC, 1"));
+        stats.by_phase =
+            counted(impl.statement(std::string{"SELECT CASE phases WHEN '' THEN '(not given)' ELSE "
+                                               "replace(phases, char(31), '/') END, "
+                                               "count(*) FROM trials WHERE "} +
+                                   live + " GROUP BY 1 ORDER BY 2 DESC, 1"));
         stats.top_conditions = counted(impl.statement(
             "SELECT min(term), count(DISTINCT trial_id) FROM conditions WHERE kind = 'condition' "
             "GROUP BY term COLLATE NOCASE ORDER BY 2 DESC, 1 LIMIT 10"));
-        stats.distinct_conditions = impl.db.execAndGet(
-            "SELECT count(DISTINCT term COLLATE NOCASE) FROM conditions WHERE kind = 'condition'").getInt64();
+        stats.distinct_conditions = impl.db
+                                        .execAndGet("SELECT count(DISTINCT term COLLATE NOCASE) "
+                                                    "FROM conditions WHERE kind = 'condition'")
+                                        .getInt64();
         stats.sites = impl.db.execAndGet("SELECT count(*) FROM sites").getInt64();
         stats.recruiting_sites =
             impl.db.execAndGet("SELECT count(*) FROM sites WHERE status = 'RECRUITING'").getInt64();
@@ -890,10 +1012,12 @@ StoreStats TrialStore::stats() const {
                                          " FROM runs WHERE kind = ? ORDER BY id DESC LIMIT 1");
             query.bind(1, kind);
             if (query.executeStep()) {
-                (std::string_view{kind} == "import" ? stats.last_import : stats.last_refresh) = run_from(query);
+                (std::string_view{kind} == "import" ? stats.last_import : stats.last_refresh) =
+                    run_from(query);
             }
         }
-        auto& recent = impl.statement(std::string{"SELECT "} + run_columns + " FROM runs ORDER BY id DESC LIMIT 5");
+        auto& recent = impl.statement(std::string{"SELECT "} + run_columns +
+                                      " FROM runs ORDER BY id DESC LIMIT 5");
         while (recent.executeStep()) {
             stats.recent_runs.push_back(run_from(recent));
         }
@@ -911,7 +1035,8 @@ StoreStats TrialStore::stats() const {
 
 std::int64_t TrialStore::start_run(std::string_view kind, std::string_view source) {
     return translate("cannot record the run", [&] {
-        auto& insert = m_impl->statement("INSERT INTO runs (kind, source, started_at) VALUES (?, ?, ?)");
+        auto& insert =
+            m_impl->statement("INSERT INTO runs (kind, source, started_at) VALUES (?, ?, ?)");
         Binder{insert}.text(std::string{kind}).text(std::string{source}).text(utc_now());
         insert.exec();
         return static_cast<std::int64_t>(m_impl->db.getLastInsertRowid());
@@ -926,13 +1051,16 @@ void TrialStore::finish_run(std::int64_t run_id,
         auto& update = m_impl->statement(
             "UPDATE runs SET finished_at = ?, outcome = ?, read = ?, inserted = ?, updated = ?, "
             "unchanged = ?, rejected = ?, detail = ? WHERE id = ?");
-        Binder{update}.text(utc_now()).text(std::string{outcome})
+        Binder{update}
+            .text(utc_now())
+            .text(std::string{outcome})
             .integer(static_cast<std::int64_t>(counts.read))
             .integer(static_cast<std::int64_t>(counts.inserted))
             .integer(static_cast<std::int64_t>(counts.updated))
             .integer(static_cast<std::int64_t>(counts.unchanged))
             .integer(static_cast<std::int64_t>(counts.rejected))
-            .text(std::string{detail}).integer(run_id);
+            .text(std::string{detail})
+            .integer(run_id);
         update.exec();
         return 0;
     });

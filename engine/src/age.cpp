@@ -43,7 +43,8 @@ std::optional<AgeLimit> try_parse_age_limit(std::string_view text) {
     }
     const std::string_view trimmed = text.substr(first);
     double value = 0;
-    const auto [end, error] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), value);
+    const auto [end, error] =
+        std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), value);
     if (error != std::errc{} || !std::isfinite(value) || value < 0) {
         return std::nullopt;
     }

@@ -96,14 +96,21 @@ Date Date::parse(std::string_view text) {
     if (auto date = try_parse(text)) {
         return *date;
     }
-    throw ParseError{"invalid date '" + std::string{text} + "' (expected a real day as YYYY-MM-DD)"};
+    throw ParseError{"invalid date '" + std::string{text} +
+                     "' (expected a real day as YYYY-MM-DD)"};
 }
 
-int Date::year() const noexcept { return civil_from_days(m_days).year; }
+int Date::year() const noexcept {
+    return civil_from_days(m_days).year;
+}
 
-unsigned Date::month() const noexcept { return civil_from_days(m_days).month; }
+unsigned Date::month() const noexcept {
+    return civil_from_days(m_days).month;
+}
 
-unsigned Date::day() const noexcept { return civil_from_days(m_days).day; }
+unsigned Date::day() const noexcept {
+    return civil_from_days(m_days).day;
+}
 
 std::string Date::to_string() const {
     const Civil c = civil_from_days(m_days);

@@ -22,7 +22,9 @@ std::string text(const std::optional<TypedDate>& date) {
     return result;
 }
 
-std::string text(const std::optional<AgeLimit>& age) { return age ? age->text : std::string{}; }
+std::string text(const std::optional<AgeLimit>& age) {
+    return age ? age->text : std::string{};
+}
 
 std::string text(const std::optional<std::int64_t>& number) {
     return number ? std::to_string(*number) : std::string{};
@@ -98,15 +100,12 @@ std::vector<TrialChange> diff_trials(const Trial& before, const Trial& after) {
     changes.compare("why_stopped", before.why_stopped, after.why_stopped);
     changes.compare("brief_title", before.brief_title, after.brief_title);
     changes.compare("official_title", before.official_title, after.official_title);
-    changes.compare("criteria_text",
-                    before.eligibility.criteria_text,
-                    after.eligibility.criteria_text);
-    changes.compare("minimum_age",
-                    text(before.eligibility.minimum_age),
-                    text(after.eligibility.minimum_age));
-    changes.compare("maximum_age",
-                    text(before.eligibility.maximum_age),
-                    text(after.eligibility.maximum_age));
+    changes.compare(
+        "criteria_text", before.eligibility.criteria_text, after.eligibility.criteria_text);
+    changes.compare(
+        "minimum_age", text(before.eligibility.minimum_age), text(after.eligibility.minimum_age));
+    changes.compare(
+        "maximum_age", text(before.eligibility.maximum_age), text(after.eligibility.maximum_age));
     changes.compare("sex", before.eligibility.sex, after.eligibility.sex);
     changes.compare("phases", join(before.phases, ", "), join(after.phases, ", "));
     changes.compare("study_type", before.study_type, after.study_type);

@@ -24,7 +24,8 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
     if (from.empty()) {
         return;
     }
-    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    for (std::size_t at = text.find(from); at != std::string::npos;
+         at = text.find(from, at + to.size())) {
         text.replace(at, from.size(), to);
     }
 }
@@ -45,7 +46,8 @@ struct Placeholders {
         }
         text = std::regex_replace(text, std::regex{R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"}, "<time>");
         text = std::regex_replace(text, std::regex{R"(\d+\.\d MB)"}, "<size> MB");
-        text = std::regex_replace(text, std::regex{R"("size_bytes": \d+)"}, "\"size_bytes\": <size>");
+        text =
+            std::regex_replace(text, std::regex{R"("size_bytes": \d+)"}, "\"size_bytes\": <size>");
         return text;
     }
 };
@@ -91,12 +93,14 @@ TEST_CASE("golden command-line cases", "[cli][golden]") {
                 if (line.empty()) {
                     continue;
                 }
-                const auto prepared = test::run_trialmatch(placeholders.expand(line), scratch.path(), db_env);
+                const auto prepared =
+                    test::run_trialmatch(placeholders.expand(line), scratch.path(), db_env);
                 INFO("setup: " << line << "\n" << prepared.err);
                 REQUIRE(prepared.exit == 0);
             }
             const std::string args = trim_newline(test::read_file(dir / "args"));
-            const auto result = test::run_trialmatch(placeholders.expand(args), scratch.path(), db_env);
+            const auto result =
+                test::run_trialmatch(placeholders.expand(args), scratch.path(), db_env);
             const std::string out = placeholders.normalise(result.out);
             const std::string err = placeholders.normalise(result.err);
             if (update) {
@@ -127,7 +131,8 @@ TEST_CASE("usage errors exit 2 with one line on stderr", "[cli][golden]") {
     test::TempDir scratch;
     for (const char* arguments : {"", "frobnicate", "show", "import", "stats --format xml"}) {
         INFO(arguments);
-        const auto result = test::run_trialmatch(arguments, scratch.path(), "TRIALMATCH_DB=" + (scratch / "x.db").string());
+        const auto result = test::run_trialmatch(
+            arguments, scratch.path(), "TRIALMATCH_DB=" + (scratch / "x.db").string());
         CHECK(result.exit == 2);
         CHECK(result.out.empty());
         CHECK_FALSE(result.err.empty());

@@ -24,9 +24,9 @@ inline RunResult run_trialmatch(const std::string& arguments,
                                 const std::string& environment = {}) {
     const auto out = scratch / "stdout.txt";
     const auto err = scratch / "stderr.txt";
-    const std::string command = "env -u TRIALMATCH_DB " + environment + " '" + std::string{TRIALMATCH_BIN} +
-                                "' --no-progress " + arguments + " </dev/null >'" + out.string() +
-                                "' 2>'" + err.string() + "'";
+    const std::string command = "env -u TRIALMATCH_DB " + environment + " '" +
+                                std::string{TRIALMATCH_BIN} + "' --no-progress " + arguments +
+                                " </dev/null >'" + out.string() + "' 2>'" + err.string() + "'";
     const int status = std::system(command.c_str());
     RunResult result;
     result.exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -20,7 +20,8 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string str(const rj::Value& value) {
-    return value.IsString() ? std::string{value.GetString(), value.GetStringLength()} : std::string{};
+    return value.IsString() ? std::string{value.GetString(), value.GetStringLength()}
+                            : std::string{};
 }
 
 rj::Document parse(const std::string& text) {
@@ -68,18 +69,22 @@ std::string to_text(const rj::Value& value) {
 
 } // namespace
 
-TEST_CASE("a newer version of a real record records exactly the expected history", "[cli][import]") {
+TEST_CASE("a newer version of a real record records exactly the expected history",
+          "[cli][import]") {
     test::TempDir scratch;
     const std::string env = "TRIALMATCH_DB='" + (scratch / "trials.db").string() + "'";
-    const auto edit = parse(test::read_file(test::own_fixtures() / "edits" / "NCT03983954.edit.json"));
+    const auto edit =
+        parse(test::read_file(test::own_fixtures() / "edits" / "NCT03983954.edit.json"));
     const fs::path original = test::shared_fixtures() / str(edit["base"]);
     const std::string original_text = test::read_file(original);
     auto record = parse(original_text);
     apply_patch(record, edit["patch"]);
     test::write_file(scratch / "newer" / "NCT03983954.json", to_text(record));
 
-    REQUIRE(test::run_trialmatch("import '" + original.string() + "'", scratch.path(), env).exit == 0);
-    const auto second = test::run_trialmatch("import '" + (scratch / "newer").string() + "'", scratch.path(), env);
+    REQUIRE(test::run_trialmatch("import '" + original.string() + "'", scratch.path(), env).exit ==
+            0);
+    const auto second =
+        test::run_trialmatch("import '" + (scratch / "newer").string() + "'", scratch.path(), env);
     REQUIRE(second.exit == 0);
     CHECK_THAT(second.out, Catch::Contains("new 0, updated 1, unchanged 0, rejected 0"));
 
@@ -90,7 +95,8 @@ TEST_CASE("a newer version of a real record records exactly the expected history
     const auto& expected = edit["expected_history"];
     REQUIRE(history.Size() == expected.Size());
     const std::string original_criteria =
-        str(*rj::Pointer("/protocolSection/eligibilityModule/eligibilityCriteria").Get(parse(original_text)));
+        str(*rj::Pointer("/protocolSection/eligibilityModule/eligibilityCriteria")
+                 .Get(parse(original_text)));
     const std::string edited_criteria =
         str(*rj::Pointer("/protocolSection/eligibilityModule/eligibilityCriteria").Get(record));
     for (rj::SizeType i = 0; i < history.Size(); ++i) {
@@ -109,15 +115,18 @@ TEST_CASE("a newer version of a real record records exactly the expected history
     CHECK(str(doc["overall_status"]) == "ACTIVE_NOT_RECRUITING");
 
     // The original again is older than what the store holds: nothing moves back.
-    const auto replay = test::run_trialmatch("import '" + original.string() + "'", scratch.path(), env);
+    const auto replay =
+        test::run_trialmatch("import '" + original.string() + "'", scratch.path(), env);
     CHECK(replay.exit == 0);
     CHECK_THAT(replay.out, Catch::Contains("older copies ignored"));
-    const auto again = parse(test::run_trialmatch("show NCT03983954 --format json", scratch.path(), env).out);
+    const auto again =
+        parse(test::run_trialmatch("show NCT03983954 --format json", scratch.path(), env).out);
     CHECK(again["history"].Size() == expected.Size());
     CHECK(str(again["overall_status"]) == "ACTIVE_NOT_RECRUITING");
 }
 
-TEST_CASE("importing the whole shared corpus twice changes nothing the second time", "[cli][import]") {
+TEST_CASE("importing the whole shared corpus twice changes nothing the second time",
+          "[cli][import]") {
     test::TempDir scratch;
     const std::string env = "TRIALMATCH_DB='" + (scratch / "trials.db").string() + "'";
     const std::string corpus = "'" + test::shared_fixtures().string() + "'";

@@ -79,7 +79,8 @@ TEST_CASE("syntax errors carry line and column", "[connectors][json]") {
 }
 
 TEST_CASE("a minimal record maps with every optional field absent", "[connectors][json]") {
-    const auto parsed = connectors::parse_study(R"({"protocolSection":{"identificationModule":{"nctId":"NCT00000001"}}})");
+    const auto parsed = connectors::parse_study(
+        R"({"protocolSection":{"identificationModule":{"nctId":"NCT00000001"}}})");
     const auto& t = parsed.trial;
     CHECK(t.nct_id == "NCT00000001");
     CHECK(t.brief_title.empty());
@@ -89,7 +90,8 @@ TEST_CASE("a minimal record maps with every optional field absent", "[connectors
     CHECK_FALSE(t.eligibility.minimum_age);
     CHECK(t.sites.empty());
     CHECK_FALSE(t.version_holder);
-    CHECK(parsed.compact_json == R"({"protocolSection":{"identificationModule":{"nctId":"NCT00000001"}}})");
+    CHECK(parsed.compact_json ==
+          R"({"protocolSection":{"identificationModule":{"nctId":"NCT00000001"}}})");
 }
 
 TEST_CASE("nulls read as absent and partial dates keep their precision", "[connectors][json]") {
@@ -117,7 +119,8 @@ TEST_CASE("nulls read as absent and partial dates keep their precision", "[conne
 }
 
 TEST_CASE("the compact record keeps the content and drops whitespace", "[connectors][json]") {
-    const std::string text = test::read_file(test::shared_fixtures() / "studies" / "NCT03983954.json");
+    const std::string text =
+        test::read_file(test::shared_fixtures() / "studies" / "NCT03983954.json");
     REQUIRE_FALSE(text.empty());
     const auto parsed = connectors::parse_study(text);
     CHECK(parsed.compact_json.size() <= text.size());

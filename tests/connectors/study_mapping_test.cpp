@@ -14,12 +14,12 @@
 //   NCT06439979  partial (fields= projection): no derivedSection, no geo, no date types
 // plus short checks on two more records for units and absent fields.
 
-#include "test_paths.hpp"
-
 #include "trialmatch/connectors/study_json.hpp"
 #include "trialmatch/engine/age.hpp"
 #include "trialmatch/engine/date.hpp"
 #include "trialmatch/engine/trial.hpp"
+
+#include "test_paths.hpp"
 
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
@@ -54,8 +54,12 @@ eng::Trial load(const std::string& folder, const std::string& nct_id) {
     return conn::parse_study(tt::read_file(path)).trial;
 }
 
-void check_date(const std::optional<eng::PartialDate>& date, std::string_view what, int year,
-                unsigned month, unsigned day, eng::DatePrecision precision) {
+void check_date(const std::optional<eng::PartialDate>& date,
+                std::string_view what,
+                int year,
+                unsigned month,
+                unsigned day,
+                eng::DatePrecision precision) {
     INFO(what);
     REQUIRE(date.has_value());
     CHECK(date->year == year);
@@ -64,8 +68,13 @@ void check_date(const std::optional<eng::PartialDate>& date, std::string_view wh
     CHECK(date->precision == precision);
 }
 
-void check_date(const std::optional<eng::TypedDate>& date, std::string_view what, int year,
-                unsigned month, unsigned day, eng::DatePrecision precision, eng::DateType type) {
+void check_date(const std::optional<eng::TypedDate>& date,
+                std::string_view what,
+                int year,
+                unsigned month,
+                unsigned day,
+                eng::DatePrecision precision,
+                eng::DateType type) {
     INFO(what);
     REQUIRE(date.has_value());
     CHECK(date->date.year == year);
@@ -75,8 +84,12 @@ void check_date(const std::optional<eng::TypedDate>& date, std::string_view what
     CHECK(date->type == type);
 }
 
-void check_age(const std::optional<eng::AgeLimit>& age, std::string_view what, std::string_view text,
-               double value, eng::AgeUnit unit, long days) {
+void check_age(const std::optional<eng::AgeLimit>& age,
+               std::string_view what,
+               std::string_view text,
+               double value,
+               eng::AgeUnit unit,
+               long days) {
     INFO(what);
     REQUIRE(age.has_value());
     CHECK(age->text == text);
@@ -85,8 +98,12 @@ void check_age(const std::optional<eng::AgeLimit>& age, std::string_view what, s
     CHECK(age->days == days);
 }
 
-void check_contact(const eng::Contact& contact, std::string_view name, std::string_view role,
-                   std::string_view phone, std::string_view phone_ext, std::string_view email) {
+void check_contact(const eng::Contact& contact,
+                   std::string_view name,
+                   std::string_view role,
+                   std::string_view phone,
+                   std::string_view phone_ext,
+                   std::string_view email) {
     INFO("contact " << name);
     CHECK(contact.name == name);
     CHECK(contact.role == role);
@@ -95,7 +112,8 @@ void check_contact(const eng::Contact& contact, std::string_view name, std::stri
     CHECK(contact.email == email);
 }
 
-void check_meshes(const std::vector<eng::MeshTerm>& actual_terms, std::string_view what,
+void check_meshes(const std::vector<eng::MeshTerm>& actual_terms,
+                  std::string_view what,
                   const std::vector<std::pair<std::string, std::string>>& expected) {
     INFO(what);
     REQUIRE(actual_terms.size() == expected.size());
@@ -106,8 +124,12 @@ void check_meshes(const std::vector<eng::MeshTerm>& actual_terms, std::string_vi
     }
 }
 
-void check_site_place(const eng::Site& site, std::string_view facility, std::string_view status,
-                      std::string_view city, std::string_view state, std::string_view zip,
+void check_site_place(const eng::Site& site,
+                      std::string_view facility,
+                      std::string_view status,
+                      std::string_view city,
+                      std::string_view state,
+                      std::string_view zip,
                       std::string_view country) {
     INFO("site " << facility);
     CHECK(site.facility == facility);
@@ -125,9 +147,13 @@ void check_geo(const eng::Site& site, double lat, double lon) {
     CHECK(site.geo->lon == Approx(lon));
 }
 
-bool starts_with(const std::string& text, std::string_view prefix) { return text.starts_with(prefix); }
+bool starts_with(const std::string& text, std::string_view prefix) {
+    return text.starts_with(prefix);
+}
 
-bool ends_with(const std::string& text, std::string_view suffix) { return text.ends_with(suffix); }
+bool ends_with(const std::string& text, std::string_view suffix) {
+    return text.ends_with(suffix);
+}
 
 /// Runs every *.json file of a folder through parse_study; returns how many files there were.
 std::size_t map_every_record(const fs::path& folder) {
@@ -150,7 +176,7 @@ std::size_t map_every_record(const fs::path& folder) {
 
         rapidjson::Document compact;
         compact.Parse<rapidjson::kParseFullPrecisionFlag>(parsed.compact_json.data(),
-                                                         parsed.compact_json.size());
+                                                          parsed.compact_json.size());
         REQUIRE_FALSE(compact.HasParseError());
         CHECK(compact.IsObject());
 
@@ -202,13 +228,20 @@ TEST_CASE("NCT03983954 (oncology basket trial with melanoma) maps field by field
         check_date(trial.status_verified_date, "statusVerifiedDate", 2025, 3, 0, month_precision);
         CHECK(trial.why_stopped.empty());
         check_date(trial.start_date, "start", 2019, 10, 10, day_precision, actual);
-        check_date(trial.primary_completion_date, "primary completion", 2027, 3, 1, day_precision,
+        check_date(trial.primary_completion_date,
+                   "primary completion",
+                   2027,
+                   3,
+                   1,
+                   day_precision,
                    estimated);
         check_date(trial.completion_date, "completion", 2027, 3, 1, day_precision, estimated);
         check_date(trial.first_submitted, "first submitted", 2019, 5, 27, day_precision);
         check_date(trial.first_posted, "first posted", 2019, 6, 12, day_precision, actual);
-        check_date(trial.last_update_submitted, "last update submitted", 2025, 3, 12, day_precision);
-        check_date(trial.last_update_posted, "last update posted", 2025, 3, 18, day_precision, actual);
+        check_date(
+            trial.last_update_submitted, "last update submitted", 2025, 3, 12, day_precision);
+        check_date(
+            trial.last_update_posted, "last update posted", 2025, 3, 18, day_precision, actual);
         check_date(trial.version_holder, "versionHolder", 2025, 7, 7, day_precision);
     }
 
@@ -241,9 +274,11 @@ TEST_CASE("NCT03983954 (oncology basket trial with melanoma) maps field by field
                                           "GastroEsophageal Cancer",
                                           "NSCL2 Gene Mutation",
                                           "Esophageal Cancer"});
-        CHECK(trial.keywords == Strings{"Esophageal cancer", "Squamous cell carcinoma of the esophagus",
+        CHECK(trial.keywords == Strings{"Esophageal cancer",
+                                        "Squamous cell carcinoma of the esophagus",
                                         "Adenocarcinoma of the esophagus"});
-        check_meshes(trial.condition_meshes, "condition meshes",
+        check_meshes(trial.condition_meshes,
+                     "condition meshes",
                      {{"D002277", "Carcinoma"},
                       {"D001943", "Breast Neoplasms"},
                       {"D000230", "Adenocarcinoma"},
@@ -252,7 +287,8 @@ TEST_CASE("NCT03983954 (oncology basket trial with melanoma) maps field by field
                       {"D064726", "Triple Negative Breast Neoplasms"},
                       {"D008654", "Mesothelioma"},
                       {"D000077195", "Squamous Cell Carcinoma of Head and Neck"}});
-        check_meshes(trial.condition_mesh_ancestors, "condition mesh ancestors",
+        check_meshes(trial.condition_mesh_ancestors,
+                     "condition mesh ancestors",
                      {{"D009375", "Neoplasms, Glandular and Epithelial"},
                       {"D009370", "Neoplasms by Histologic Type"},
                       {"D009369", "Neoplasms"},
@@ -282,7 +318,8 @@ TEST_CASE("NCT03983954 (oncology basket trial with melanoma) maps field by field
                           "Expansion: NAP is given"));
         CHECK(ends_with(triple.description,
                         "and at a dose of 1500 mg delivered once every 28 days starting cycle 7."));
-        CHECK(triple.other_names == Strings{"(ABR-217620; NAP)", "(IMFINZI; MEDI4736)", "[Gazyva]"});
+        CHECK(triple.other_names ==
+              Strings{"(ABR-217620; NAP)", "(IMFINZI; MEDI4736)", "[Gazyva]"});
         CHECK(triple.arm_group_labels ==
               Strings{"Cohort Expansion in Esophageal Cancer: Obinutuzumab pretreatment, NAP and "
                       "Durvalumab",
@@ -299,8 +336,9 @@ TEST_CASE("NCT03983954 (oncology basket trial with melanoma) maps field by field
         const eng::Intervention& pair = trial.interventions[1];
         CHECK(pair.type == "COMBINATION_PRODUCT");
         CHECK(pair.name == "Naptumomab estafenatox and durvalumab");
-        CHECK(starts_with(pair.description,
-                          "NAP was given as an intravenous (I.V.) bolus injection at multiple doses."));
+        CHECK(starts_with(
+            pair.description,
+            "NAP was given as an intravenous (I.V.) bolus injection at multiple doses."));
         CHECK(pair.other_names == Strings{"(ABR-217620; NAP)", "(IMFINZI; MEDI4736)"});
         CHECK(pair.arm_group_labels ==
               Strings{"Dose Escalation naptumomab estafenatox 10 \xC2\xB5g/kg and durvalumab",
@@ -309,13 +347,15 @@ TEST_CASE("NCT03983954 (oncology basket trial with melanoma) maps field by field
                       "Dose Escalation naptumomab estafenatox 20 \xC2\xB5g/kg and durvalumab",
                       "Dose Escalation naptumomab estafenatox 5 \xC2\xB5g/kg and durvalumab"});
 
-        check_meshes(trial.intervention_meshes, "intervention meshes",
+        check_meshes(trial.intervention_meshes,
+                     "intervention meshes",
                      {{"C000613593", "Durvalumab"},
                       {"C543332", "Obinutuzumab"},
                       {"D000911", "Antibodies, Monoclonal"},
                       {"C543500", "Naptumomab estafenatox"},
                       {"D018796", "Immunoconjugates"}});
-        check_meshes(trial.intervention_mesh_ancestors, "intervention mesh ancestors",
+        check_meshes(trial.intervention_mesh_ancestors,
+                     "intervention mesh ancestors",
                      {{"D000074322", "Antineoplastic Agents, Immunological"},
                       {"D000970", "Antineoplastic Agents"},
                       {"D007155", "Immunologic Factors"},
@@ -327,7 +367,8 @@ TEST_CASE("NCT03983954 (oncology basket trial with melanoma) maps field by field
 
         const eng::ArmGroup& first = trial.arm_groups[0];
         // U+00B5 MICRO SIGN, as the record spells it here.
-        CHECK(first.label == "Dose Escalation naptumomab estafenatox 2 \xC2\xB5g/kg and durvalumab");
+        CHECK(first.label ==
+              "Dose Escalation naptumomab estafenatox 2 \xC2\xB5g/kg and durvalumab");
         CHECK(first.type == "EXPERIMENTAL");
         CHECK(starts_with(first.description,
                           "NAP was administered on the first four days of each 21-day cycle, at "
@@ -340,13 +381,15 @@ TEST_CASE("NCT03983954 (oncology basket trial with melanoma) maps field by field
               "MTD expansion, obinutuzumab pretreatment with NAP at MTD and durvalumab");
 
         const eng::ArmGroup& last = trial.arm_groups[10];
-        CHECK(last.label ==
-              "Cohort Expansion in Esophageal Cancer: Obinutuzumab pretreatment, NAP and Durvalumab");
+        CHECK(
+            last.label ==
+            "Cohort Expansion in Esophageal Cancer: Obinutuzumab pretreatment, NAP and Durvalumab");
         CHECK(last.type == "EXPERIMENTAL");
         // U+03BC GREEK SMALL LETTER MU here, unlike the other arms: kept as published.
-        CHECK(starts_with(last.description,
-                          "NAP will be administered at a dose of 10 \xCE\xBCg/kg/day by IV bolus on "
-                          "Days 1 through 4"));
+        CHECK(
+            starts_with(last.description,
+                        "NAP will be administered at a dose of 10 \xCE\xBCg/kg/day by IV bolus on "
+                        "Days 1 through 4"));
         CHECK(ends_with(last.description, "or for a maximum duration of 2 years."));
         CHECK(last.intervention_names ==
               Strings{"Combination Product: Obinutuzumab, naptumomab estafenatox and durvalumab"});
@@ -362,7 +405,8 @@ TEST_CASE("NCT03983954 (oncology basket trial with melanoma) maps field by field
         CHECK(ends_with(eligibility.criteria_text,
                         "Male participants must not donate or bank sperm during this same time "
                         "period."));
-        check_age(eligibility.minimum_age, "minimumAge", "18 Years", 18.0, eng::AgeUnit::years, 6574);
+        check_age(
+            eligibility.minimum_age, "minimumAge", "18 Years", 18.0, eng::AgeUnit::years, 6574);
         CHECK_FALSE(eligibility.maximum_age.has_value());
         CHECK(eligibility.sex == "ALL");
         CHECK(eligibility.healthy_volunteers == std::optional<bool>{false});
@@ -381,37 +425,61 @@ TEST_CASE("NCT03983954 (oncology basket trial with melanoma) maps field by field
         REQUIRE(trial.sites.size() == 9U);
 
         const eng::Site& shalby = trial.sites[0];
-        check_site_place(shalby, "Shalby Hospital", "RECRUITING", "Ahmedabad", "Gujarat", "380015",
-                         "India");
+        check_site_place(
+            shalby, "Shalby Hospital", "RECRUITING", "Ahmedabad", "Gujarat", "380015", "India");
         check_geo(shalby, 23.02579, 72.58727);
         REQUIRE(shalby.contacts.size() == 1U);
-        check_contact(shalby.contacts[0], "Viraj Lavingia, Dr", "CONTACT", "+91-9818549149", "",
+        check_contact(shalby.contacts[0],
+                      "Viraj Lavingia, Dr",
+                      "CONTACT",
+                      "+91-9818549149",
+                      "",
                       "drvirajlavingia@gmail.com");
 
         // As published: a 12-digit zip.
-        check_site_place(trial.sites[1], "National Cancer Institute", "NOT_YET_RECRUITING", "Jhajjar",
-                         "Haryana", "124105124105", "India");
+        check_site_place(trial.sites[1],
+                         "National Cancer Institute",
+                         "NOT_YET_RECRUITING",
+                         "Jhajjar",
+                         "Haryana",
+                         "124105124105",
+                         "India");
 
         // No state given.
-        check_site_place(trial.sites[4], "All India Institute of Medical Sciences",
-                         "NOT_YET_RECRUITING", "New Delhi", "", "110029", "India");
+        check_site_place(trial.sites[4],
+                         "All India Institute of Medical Sciences",
+                         "NOT_YET_RECRUITING",
+                         "New Delhi",
+                         "",
+                         "110029",
+                         "India");
         check_geo(trial.sites[4], 28.63576, 77.22445);
 
         // No state, no zip, no contacts.
         const eng::Site& rabin = trial.sites[6];
-        check_site_place(rabin, "Rabin Medical Center", "COMPLETED", "Petah Tikva", "", "", "Israel");
+        check_site_place(
+            rabin, "Rabin Medical Center", "COMPLETED", "Petah Tikva", "", "", "Israel");
         check_geo(rabin, 32.08707, 34.88747);
         CHECK(rabin.contacts.empty());
 
         const eng::Site& sourasky = trial.sites[8];
-        check_site_place(sourasky, "Tel Aviv Sourasky Medical Center", "COMPLETED", "Tel Aviv", "",
-                         "6423906", "Israel");
+        check_site_place(sourasky,
+                         "Tel Aviv Sourasky Medical Center",
+                         "COMPLETED",
+                         "Tel Aviv",
+                         "",
+                         "6423906",
+                         "Israel");
         check_geo(sourasky, 32.08088, 34.78057);
         CHECK(sourasky.contacts.empty());
 
         REQUIRE(trial.central_contacts.size() == 1U);
-        check_contact(trial.central_contacts[0], "Tal Hetzroni Kedem", "CONTACT", "+972-3-912-5853",
-                      "213", "talhk@neotx.com");
+        check_contact(trial.central_contacts[0],
+                      "Tal Hetzroni Kedem",
+                      "CONTACT",
+                      "+972-3-912-5853",
+                      "213",
+                      "talhk@neotx.com");
     }
 }
 
@@ -423,8 +491,9 @@ TEST_CASE("NCT02992574 (women only, maximum age, estimated month dates) maps fie
         CHECK(trial.nct_id == "NCT02992574");
         CHECK(trial.brief_title == "Trial Evaluating Role of Post Mastectomy Radiotherapy in Women "
                                    "With Node Negative Early Breast Cancer");
-        CHECK(trial.official_title == "Post-Mastectomy Radiation Therapy in High Risk, Node Negative "
-                                      "Women With Early Breast Cancer (PMRT-NNBC)");
+        CHECK(trial.official_title ==
+              "Post-Mastectomy Radiation Therapy in High Risk, Node Negative "
+              "Women With Early Breast Cancer (PMRT-NNBC)");
         CHECK(trial.acronym == "PMRT-NNBC");
         CHECK(starts_with(trial.brief_summary,
                           "Postmastectomy radiotherapy (PMRT) is unequivocally beneficial in "
@@ -446,13 +515,19 @@ TEST_CASE("NCT02992574 (women only, maximum age, estimated month dates) maps fie
         check_date(trial.status_verified_date, "statusVerifiedDate", 2025, 4, 0, month_precision);
         CHECK(trial.why_stopped.empty());
         check_date(trial.start_date, "start", 2016, 5, 27, day_precision, actual);
-        check_date(trial.primary_completion_date, "primary completion", 2028, 12, 0, month_precision,
+        check_date(trial.primary_completion_date,
+                   "primary completion",
+                   2028,
+                   12,
+                   0,
+                   month_precision,
                    estimated);
         check_date(trial.completion_date, "completion", 2033, 12, 0, month_precision, estimated);
         check_date(trial.first_submitted, "first submitted", 2016, 12, 11, day_precision);
         check_date(trial.first_posted, "first posted", 2016, 12, 14, day_precision, estimated);
         check_date(trial.last_update_submitted, "last update submitted", 2025, 4, 7, day_precision);
-        check_date(trial.last_update_posted, "last update posted", 2025, 4, 10, day_precision, actual);
+        check_date(
+            trial.last_update_posted, "last update posted", 2025, 4, 10, day_precision, actual);
         check_date(trial.version_holder, "versionHolder", 2025, 7, 7, day_precision);
     }
 
@@ -466,7 +541,8 @@ TEST_CASE("NCT02992574 (women only, maximum age, estimated month dates) maps fie
         CHECK(trial.keywords ==
               Strings{"Post-Mastectomy Radiation", "Node Negative", "Early breast Cancer"});
         check_meshes(trial.condition_meshes, "condition meshes", {{"D001943", "Breast Neoplasms"}});
-        check_meshes(trial.condition_mesh_ancestors, "condition mesh ancestors",
+        check_meshes(trial.condition_mesh_ancestors,
+                     "condition mesh ancestors",
                      {{"D009371", "Neoplasms by Site"},
                       {"D009369", "Neoplasms"},
                       {"D001941", "Breast Diseases"},
@@ -502,14 +578,17 @@ TEST_CASE("NCT02992574 (women only, maximum age, estimated month dates) maps fie
     SECTION("eligibility") {
         const eng::Eligibility& eligibility = trial.eligibility;
         CHECK(eligibility.criteria_text.size() == 1237U);
-        CHECK(starts_with(eligibility.criteria_text,
-                          "Inclusion Criteria:\n\n* Women with unilateral pT1,2N0M0 breast cancer"));
+        CHECK(
+            starts_with(eligibility.criteria_text,
+                        "Inclusion Criteria:\n\n* Women with unilateral pT1,2N0M0 breast cancer"));
         CHECK(ends_with(eligibility.criteria_text,
                         "\n* Pregnancy\n* Bilateral breast cancer\n* Not fit for surgery, "
                         "radiotherapy or adjuvant systemic therapy\n* Unable or unwilling to give "
                         "informed consent"));
-        check_age(eligibility.minimum_age, "minimumAge", "18 Years", 18.0, eng::AgeUnit::years, 6574);
-        check_age(eligibility.maximum_age, "maximumAge", "80 Years", 80.0, eng::AgeUnit::years, 29220);
+        check_age(
+            eligibility.minimum_age, "minimumAge", "18 Years", 18.0, eng::AgeUnit::years, 6574);
+        check_age(
+            eligibility.maximum_age, "maximumAge", "80 Years", 80.0, eng::AgeUnit::years, 29220);
         CHECK(eligibility.sex == "FEMALE");
         CHECK(eligibility.healthy_volunteers == std::optional<bool>{false});
         CHECK(eligibility.std_ages == Strings{"ADULT", "OLDER_ADULT"});
@@ -522,26 +601,47 @@ TEST_CASE("NCT02992574 (women only, maximum age, estimated month dates) maps fie
 
         REQUIRE(trial.sites.size() == 7U);
         const eng::Site& tata = trial.sites[3];
-        check_site_place(tata, "Tata Memorial Centre", "RECRUITING", "Mumbai", "Maharashtra", "400012",
-                         "India");
+        check_site_place(
+            tata, "Tata Memorial Centre", "RECRUITING", "Mumbai", "Maharashtra", "400012", "India");
         check_geo(tata, 19.07283, 72.88261);
         REQUIRE(tata.contacts.size() == 2U);
-        check_contact(tata.contacts[0], "Tabassum Wadasadawala, MBBS,MD,DNB", "CONTACT", "02227405078",
-                      "", "twadasadawala@actrec.gov.in");
-        check_contact(tata.contacts[1], "Tabassum Wadasadawala, MBBS,MD,DNB", "PRINCIPAL_INVESTIGATOR",
-                      "", "", "");
+        check_contact(tata.contacts[0],
+                      "Tabassum Wadasadawala, MBBS,MD,DNB",
+                      "CONTACT",
+                      "02227405078",
+                      "",
+                      "twadasadawala@actrec.gov.in");
+        check_contact(tata.contacts[1],
+                      "Tabassum Wadasadawala, MBBS,MD,DNB",
+                      "PRINCIPAL_INVESTIGATOR",
+                      "",
+                      "",
+                      "");
 
         const eng::Site& chandigarh = trial.sites[5];
-        check_site_place(chandigarh, "Post Graduate Institute of Medical Education & Research",
-                         "RECRUITING", "Chandigarh", "", "160012", "India");
+        check_site_place(chandigarh,
+                         "Post Graduate Institute of Medical Education & Research",
+                         "RECRUITING",
+                         "Chandigarh",
+                         "",
+                         "160012",
+                         "India");
         check_geo(chandigarh, 30.73629, 76.7884);
         REQUIRE(chandigarh.contacts.size() == 2U);
-        check_contact(chandigarh.contacts[0], "Budhi S Yadav, MBBS,MD", "CONTACT", "9815981176", "",
+        check_contact(chandigarh.contacts[0],
+                      "Budhi S Yadav, MBBS,MD",
+                      "CONTACT",
+                      "9815981176",
+                      "",
                       "drbudhi@gmail.com");
 
         REQUIRE(trial.central_contacts.size() == 1U);
-        check_contact(trial.central_contacts[0], "Tabassum Wadasadawala, MBBS,MD,DNB", "CONTACT",
-                      "02227405078", "", "twadasadawala@actrec.gov.in");
+        check_contact(trial.central_contacts[0],
+                      "Tabassum Wadasadawala, MBBS,MD,DNB",
+                      "CONTACT",
+                      "02227405078",
+                      "",
+                      "twadasadawala@actrec.gov.in");
     }
 }
 
@@ -553,14 +653,16 @@ TEST_CASE("NCT00184067 (terminated melanoma vaccine trial) maps field by field",
     CHECK(trial.brief_title ==
           "Continuation Booster Trial After a Vaccine Combining Tyrosinase/GP100/MART-1 Peptides "
           "Emulsified With Montanide ISA 51 With or Without GM-CSF for Patients With Melanoma");
-    CHECK(trial.official_title ==
-          "A Randomized Phase II Continuation Booster Trial After a Vaccine Combining "
-          "Tyrosinase/GP100/MART-1 Peptides Emulsified With Montanide ISA 51 With or Without GM-CSF "
-          "for Patients With Resected Stages IIB/C, III, and IV Melanoma");
+    CHECK(
+        trial.official_title ==
+        "A Randomized Phase II Continuation Booster Trial After a Vaccine Combining "
+        "Tyrosinase/GP100/MART-1 Peptides Emulsified With Montanide ISA 51 With or Without GM-CSF "
+        "for Patients With Resected Stages IIB/C, III, and IV Melanoma");
     CHECK(trial.acronym.empty());
-    CHECK(starts_with(trial.brief_summary,
-                      "This is a study of a melanoma vaccine. Study participants will have melanoma "
-                      "that invaded deeply and spread to lymph nodes or another location."));
+    CHECK(
+        starts_with(trial.brief_summary,
+                    "This is a study of a melanoma vaccine. Study participants will have melanoma "
+                    "that invaded deeply and spread to lymph nodes or another location."));
     CHECK(ends_with(trial.brief_summary,
                     "However, the FDA is permitting the vaccine and the assistants to be tested in "
                     "this study."));
@@ -572,13 +674,14 @@ TEST_CASE("NCT00184067 (terminated melanoma vaccine trial) maps field by field",
     check_date(trial.status_verified_date, "statusVerifiedDate", 2014, 1, 0, month_precision);
     // The start date struct has no type.
     check_date(trial.start_date, "start", 2004, 5, 0, month_precision, unspecified);
-    check_date(trial.primary_completion_date, "primary completion", 2007, 4, 0, month_precision,
-               actual);
+    check_date(
+        trial.primary_completion_date, "primary completion", 2007, 4, 0, month_precision, actual);
     check_date(trial.completion_date, "completion", 2009, 9, 0, month_precision, actual);
     check_date(trial.first_submitted, "first submitted", 2005, 9, 12, day_precision);
     check_date(trial.first_posted, "first posted", 2005, 9, 16, day_precision, estimated);
     check_date(trial.last_update_submitted, "last update submitted", 2014, 5, 20, day_precision);
-    check_date(trial.last_update_posted, "last update posted", 2014, 5, 21, day_precision, estimated);
+    check_date(
+        trial.last_update_posted, "last update posted", 2014, 5, 21, day_precision, estimated);
     check_date(trial.version_holder, "versionHolder", 2025, 6, 16, day_precision);
 
     CHECK(trial.study_type == "INTERVENTIONAL");
@@ -590,7 +693,8 @@ TEST_CASE("NCT00184067 (terminated melanoma vaccine trial) maps field by field",
     CHECK(trial.conditions == Strings{"Melanoma"});
     CHECK(trial.keywords.empty());
     check_meshes(trial.condition_meshes, "condition meshes", {{"D008545", "Melanoma"}});
-    check_meshes(trial.condition_mesh_ancestors, "condition mesh ancestors",
+    check_meshes(trial.condition_mesh_ancestors,
+                 "condition mesh ancestors",
                  {{"D018358", "Neuroendocrine Tumors"},
                   {"D017599", "Neuroectodermal Tumors"},
                   {"D009373", "Neoplasms, Germ Cell and Embryonal"},
@@ -608,11 +712,12 @@ TEST_CASE("NCT00184067 (terminated melanoma vaccine trial) maps field by field",
     CHECK(vaccine.name == "Montanide ISA 51");
     CHECK(vaccine.description.empty());
     CHECK(vaccine.other_names.empty());
-    CHECK(vaccine.arm_group_labels ==
-          Strings{"Peptide vaccine with Montanide ISA 51", "Peptide vaccine with Montanide ISA 51 + GM-CSF"});
-    check_meshes(trial.intervention_meshes, "intervention meshes",
-                 {{"C000712049", "Monatide (IMS 3015)"}});
-    check_meshes(trial.intervention_mesh_ancestors, "intervention mesh ancestors",
+    CHECK(vaccine.arm_group_labels == Strings{"Peptide vaccine with Montanide ISA 51",
+                                              "Peptide vaccine with Montanide ISA 51 + GM-CSF"});
+    check_meshes(
+        trial.intervention_meshes, "intervention meshes", {{"C000712049", "Monatide (IMS 3015)"}});
+    check_meshes(trial.intervention_mesh_ancestors,
+                 "intervention mesh ancestors",
                  {{"D000276", "Adjuvants, Immunologic"},
                   {"D007155", "Immunologic Factors"},
                   {"D045505", "Physiological Effects of Drugs"}});
@@ -646,8 +751,13 @@ TEST_CASE("NCT00184067 (terminated melanoma vaccine trial) maps field by field",
 
     REQUIRE(trial.sites.size() == 1U);
     // A site without a recruitment status or contacts.
-    check_site_place(trial.sites[0], "USC/Norris Comprehensive Cancer Center", "", "Los Angeles",
-                     "California", "90033", "United States");
+    check_site_place(trial.sites[0],
+                     "USC/Norris Comprehensive Cancer Center",
+                     "",
+                     "Los Angeles",
+                     "California",
+                     "90033",
+                     "United States");
     check_geo(trial.sites[0], 34.05223, -118.24368);
     CHECK(trial.sites[0].contacts.empty());
     CHECK(trial.central_contacts.empty());
@@ -677,13 +787,14 @@ TEST_CASE("NCT00841061 (healthy infants, ages in days and a year) maps field by 
     CHECK(trial.why_stopped.empty());
     check_date(trial.status_verified_date, "statusVerifiedDate", 2009, 1, 0, month_precision);
     check_date(trial.start_date, "start", 2003, 7, 0, month_precision, unspecified);
-    check_date(trial.primary_completion_date, "primary completion", 2006, 5, 0, month_precision,
-               actual);
+    check_date(
+        trial.primary_completion_date, "primary completion", 2006, 5, 0, month_precision, actual);
     check_date(trial.completion_date, "completion", 2006, 5, 0, month_precision, actual);
     check_date(trial.first_submitted, "first submitted", 2009, 2, 9, day_precision);
     check_date(trial.first_posted, "first posted", 2009, 2, 11, day_precision, estimated);
     check_date(trial.last_update_submitted, "last update submitted", 2009, 2, 9, day_precision);
-    check_date(trial.last_update_posted, "last update posted", 2009, 2, 11, day_precision, estimated);
+    check_date(
+        trial.last_update_posted, "last update posted", 2009, 2, 11, day_precision, estimated);
     check_date(trial.version_holder, "versionHolder", 2023, 6, 20, day_precision);
 
     CHECK(trial.study_type == "INTERVENTIONAL");
@@ -695,11 +806,14 @@ TEST_CASE("NCT00841061 (healthy infants, ages in days and a year) maps field by 
     CHECK(trial.conditions == Strings{"Iron Deficiency"});
     CHECK(trial.keywords.empty());
     check_meshes(trial.condition_meshes, "condition meshes", {{"D000090463", "Iron Deficiencies"}});
-    check_meshes(trial.condition_mesh_ancestors, "condition mesh ancestors",
-                 {{"D000019189", "Iron Metabolism Disorders"}, {"D000008659", "Metabolic Diseases"}});
-    check_meshes(trial.intervention_meshes, "intervention meshes",
-                 {{"C000031621", "Ferrous fumarate"}});
-    check_meshes(trial.intervention_mesh_ancestors, "intervention mesh ancestors",
+    check_meshes(
+        trial.condition_mesh_ancestors,
+        "condition mesh ancestors",
+        {{"D000019189", "Iron Metabolism Disorders"}, {"D000008659", "Metabolic Diseases"}});
+    check_meshes(
+        trial.intervention_meshes, "intervention meshes", {{"C000031621", "Ferrous fumarate"}});
+    check_meshes(trial.intervention_mesh_ancestors,
+                 "intervention mesh ancestors",
                  {{"D000014131", "Trace Elements"},
                   {"D000018977", "Micronutrients"},
                   {"D000045505", "Physiological Effects of Drugs"}});
@@ -722,9 +836,11 @@ TEST_CASE("NCT00841061 (healthy infants, ages in days and a year) maps field by 
     CHECK(trial.arm_groups[0].label == "Cereal L");
     CHECK(trial.arm_groups[0].type == "ACTIVE_COMPARATOR");
     CHECK(trial.arm_groups[0].description == "Rice cereal with electrolytic iron");
-    CHECK(trial.arm_groups[0].intervention_names == Strings{"Dietary Supplement: electrolytic iron"});
+    CHECK(trial.arm_groups[0].intervention_names ==
+          Strings{"Dietary Supplement: electrolytic iron"});
     CHECK(trial.arm_groups[1].label == "Cereal M");
-    CHECK(trial.arm_groups[1].intervention_names == Strings{"Dietary Supplement: ferrous fumarate"});
+    CHECK(trial.arm_groups[1].intervention_names ==
+          Strings{"Dietary Supplement: ferrous fumarate"});
 
     const eng::Eligibility& eligibility = trial.eligibility;
     // Short enough to compare whole; "\\>" is the registry's escaped '>' (a literal backslash).
@@ -745,8 +861,8 @@ TEST_CASE("NCT00841061 (healthy infants, ages in days and a year) maps field by 
 
     // "locations_nested" beside "locations" is not a second list of sites.
     REQUIRE(trial.sites.size() == 1U);
-    check_site_place(trial.sites[0], "University of Iowa", "", "Iowa City", "Iowa", "52242",
-                     "United States");
+    check_site_place(
+        trial.sites[0], "University of Iowa", "", "Iowa City", "Iowa", "52242", "United States");
     check_geo(trial.sites[0], 41.66113, -91.53017);
     CHECK(trial.sites[0].contacts.empty());
     CHECK(trial.central_contacts.empty());
@@ -770,14 +886,19 @@ TEST_CASE("NCT06439979 (partial record from a fields= projection) maps field by 
     CHECK(trial.why_stopped.empty());
     // The projection dropped every date type.
     check_date(trial.start_date, "start", 2024, 4, 8, day_precision, unspecified);
-    check_date(trial.primary_completion_date, "primary completion", 2029, 8, 0, month_precision,
+    check_date(trial.primary_completion_date,
+               "primary completion",
+               2029,
+               8,
+               0,
+               month_precision,
                unspecified);
     CHECK_FALSE(trial.completion_date.has_value());
     CHECK_FALSE(trial.first_submitted.has_value());
     check_date(trial.first_posted, "first posted", 2024, 6, 3, day_precision, unspecified);
     CHECK_FALSE(trial.last_update_submitted.has_value());
-    check_date(trial.last_update_posted, "last update posted", 2026, 6, 12, day_precision,
-               unspecified);
+    check_date(
+        trial.last_update_posted, "last update posted", 2026, 6, 12, day_precision, unspecified);
 
     CHECK(trial.study_type == "INTERVENTIONAL");
     CHECK(trial.phases == Strings{"NA"});
@@ -786,8 +907,12 @@ TEST_CASE("NCT06439979 (partial record from a fields= projection) maps field by 
     CHECK(trial.enrollment_type == "ESTIMATED");
 
     CHECK(trial.conditions == Strings{"Melanoma (Skin)", "Skin Cancer"});
-    CHECK(trial.keywords == Strings{"Rural", "Melanoma, Skin cancer", "Prevention",
-                                    "Underserved communities", "Youth", "Sports"});
+    CHECK(trial.keywords == Strings{"Rural",
+                                    "Melanoma, Skin cancer",
+                                    "Prevention",
+                                    "Underserved communities",
+                                    "Youth",
+                                    "Sports"});
 
     // No derivedSection: no MeSH terms and no version holder.
     CHECK(trial.condition_meshes.empty());
@@ -810,7 +935,8 @@ TEST_CASE("NCT06439979 (partial record from a fields= projection) maps field by 
                       "Parent inclusion criteria:\n\ni. Adults who currently have children ages 3 "
                       "and older years of age playing on participating sports teams in leagues "
                       "serving rural areas in Utah or West Virginia (rural is defined as "
-                      "\xE2\x89\xA5" "4 by the RUCA or RUCC systems)\n\n"));
+                      "\xE2\x89\xA5"
+                      "4 by the RUCA or RUCC systems)\n\n"));
     CHECK(ends_with(eligibility.criteria_text,
                     "Exclusion Criteria:\n\n* Adults and children who do not speak or read English "
                     "will be excluded.\n* For individuals asked to complete surveys, individuals "
@@ -827,11 +953,16 @@ TEST_CASE("NCT06439979 (partial record from a fields= projection) maps field by 
     CHECK(trial.collaborators.empty());
 
     REQUIRE(trial.sites.size() == 2U);
-    check_site_place(trial.sites[0], "University of Utah", "", "Salt Lake City", "Utah", "",
-                     "United States");
+    check_site_place(
+        trial.sites[0], "University of Utah", "", "Salt Lake City", "Utah", "", "United States");
     CHECK_FALSE(trial.sites[0].geo.has_value());
     CHECK(trial.sites[0].contacts.empty());
-    check_site_place(trial.sites[1], "West Virginia University", "", "Morgantown", "West Virginia", "",
+    check_site_place(trial.sites[1],
+                     "West Virginia University",
+                     "",
+                     "Morgantown",
+                     "West Virginia",
+                     "",
                      "United States");
     CHECK_FALSE(trial.sites[1].geo.has_value());
     CHECK(trial.sites[1].contacts.empty());
@@ -842,8 +973,13 @@ TEST_CASE("ages in weeks and an absent healthy-volunteers flag map as published"
           "[connectors][mapping]") {
     SECTION("NCT00040352 (partial): 4 Weeks to 99 Years, empty armsInterventionsModule") {
         const eng::Trial trial = load("studies_partial", "NCT00040352");
-        check_age(trial.eligibility.minimum_age, "minimumAge", "4 Weeks", 4.0, eng::AgeUnit::weeks, 28);
-        check_age(trial.eligibility.maximum_age, "maximumAge", "99 Years", 99.0, eng::AgeUnit::years,
+        check_age(
+            trial.eligibility.minimum_age, "minimumAge", "4 Weeks", 4.0, eng::AgeUnit::weeks, 28);
+        check_age(trial.eligibility.maximum_age,
+                  "maximumAge",
+                  "99 Years",
+                  99.0,
+                  eng::AgeUnit::years,
                   36159);
         CHECK(trial.eligibility.healthy_volunteers == std::optional<bool>{true});
         CHECK(trial.study_type == "OBSERVATIONAL");
@@ -862,7 +998,11 @@ TEST_CASE("ages in weeks and an absent healthy-volunteers flag map as published"
         const eng::Trial trial = load("studies", "NCT04571398");
         CHECK_FALSE(trial.eligibility.healthy_volunteers.has_value());
         CHECK(trial.eligibility.sex == "ALL");
-        check_age(trial.eligibility.minimum_age, "minimumAge", "18 Years", 18.0, eng::AgeUnit::years,
+        check_age(trial.eligibility.minimum_age,
+                  "minimumAge",
+                  "18 Years",
+                  18.0,
+                  eng::AgeUnit::years,
                   6574);
         CHECK_FALSE(trial.eligibility.maximum_age.has_value());
         CHECK(trial.eligibility.criteria_text.size() == 564U);

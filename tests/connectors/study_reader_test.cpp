@@ -28,14 +28,18 @@ struct Collected final : connectors::StudySink {
         positions.push_back(where.to_string());
     }
 
-    void rejected(connectors::Rejection&& rejection) override { rejections.push_back(std::move(rejection)); }
+    void rejected(connectors::Rejection&& rejection) override {
+        rejections.push_back(std::move(rejection));
+    }
 };
 
 std::string study_text(const char* nct_id) {
     return test::read_file(test::shared_fixtures() / "studies" / (std::string{nct_id} + ".json"));
 }
 
-std::string bad_text(const char* name) { return test::read_file(test::own_fixtures() / "bad" / name); }
+std::string bad_text(const char* name) {
+    return test::read_file(test::own_fixtures() / "bad" / name);
+}
 
 connectors::ReadReport read_paths(const std::vector<fs::path>& paths, Collected& sink) {
     engine::NullProgress progress;
@@ -45,7 +49,8 @@ connectors::ReadReport read_paths(const std::vector<fs::path>& paths, Collected&
 } // namespace
 
 TEST_CASE("a real API page yields its studies and its paging fields", "[connectors][reader]") {
-    const std::string page = test::read_file(test::shared_fixtures() / "pages" / "bharatraja-studies-totalCount182-page1.json");
+    const std::string page = test::read_file(test::shared_fixtures() / "pages" /
+                                             "bharatraja-studies-totalCount182-page1.json");
     REQUIRE_FALSE(page.empty());
     Collected sink;
     const auto info = connectors::read_study_text(page, "page1", sink);
@@ -60,10 +65,11 @@ TEST_CASE("a real API page yields its studies and its paging fields", "[connecto
     CHECK(sink.positions.back() == "page1 studies[49]");
 }
 
-TEST_CASE("one broken study in a page is rejected with its path; the others are read", "[connectors][reader]") {
-    const std::string page = "{\"totalCount\": 3, \"studies\": [" + study_text("NCT03983954") + ",\n" +
-                             bad_text("phases_string.json") + ",\n" + study_text("NCT00000410") +
-                             "], \"nextPageToken\": \"tok-2\"}";
+TEST_CASE("one broken study in a page is rejected with its path; the others are read",
+          "[connectors][reader]") {
+    const std::string page = "{\"totalCount\": 3, \"studies\": [" + study_text("NCT03983954") +
+                             ",\n" + bad_text("phases_string.json") + ",\n" +
+                             study_text("NCT00000410") + "], \"nextPageToken\": \"tok-2\"}";
     Collected sink;
     const auto info = connectors::read_study_text(page, "mixed.json", sink);
     CHECK(info.studies == 3U);
@@ -78,27 +84,33 @@ TEST_CASE("one broken study in a page is rejected with its path; the others are 
 
 TEST_CASE("a page cut off mid-study keeps the studies before the break", "[connectors][reader]") {
     const std::string whole = study_text("NCT00000410");
-    const std::string page = "{\"studies\": [\n" + study_text("NCT03983954") + ",\n" + whole.substr(0, whole.size() / 2);
+    const std::string page =
+        "{\"studies\": [\n" + study_text("NCT03983954") + ",\n" + whole.substr(0, whole.size() / 2);
     Collected sink;
     connectors::read_study_text(page, "cut.json", sink);
     CHECK(sink.ids == std::vector<std::string>{"NCT03983954"});
     REQUIRE(sink.rejections.size() == 1U);
     CHECK(sink.rejections.front().where.to_string() == "cut.json");
-    CHECK_THAT(sink.rejections.front().reason, Catch::Contains("invalid JSON") && Catch::Contains("line "));
+    CHECK_THAT(sink.rejections.front().reason,
+               Catch::Contains("invalid JSON") && Catch::Contains("line "));
 }
 
-TEST_CASE("a JSON array of studies (the website download) is read element by element", "[connectors][reader]") {
-    const std::string array = "[" + study_text("NCT03983954") + "," + study_text("NCT00000410") + ", 17]";
+TEST_CASE("a JSON array of studies (the website download) is read element by element",
+          "[connectors][reader]") {
+    const std::string array =
+        "[" + study_text("NCT03983954") + "," + study_text("NCT00000410") + ", 17]";
     Collected sink;
     const auto info = connectors::read_study_text(array, "ctg-studies.json", sink);
     CHECK_FALSE(info.is_page);
     CHECK(sink.ids == std::vector<std::string>{"NCT03983954", "NCT00000410"});
-    CHECK(sink.positions == std::vector<std::string>{"ctg-studies.json [0]", "ctg-studies.json [1]"});
+    CHECK(sink.positions ==
+          std::vector<std::string>{"ctg-studies.json [0]", "ctg-studies.json [1]"});
     REQUIRE(sink.rejections.size() == 1U);
     CHECK(sink.rejections.front().where.to_string() == "ctg-studies.json [2]");
 }
 
-TEST_CASE("NDJSON: a broken line is rejected by line number and reading resumes", "[connectors][reader]") {
+TEST_CASE("NDJSON: a broken line is rejected by line number and reading resumes",
+          "[connectors][reader]") {
     test::TempDir dir;
     const auto compact = [](const char* id) {
         std::string text = study_text(id);
@@ -111,7 +123,8 @@ TEST_CASE("NDJSON: a broken line is rejected by line number and reading resumes"
         return line;
     };
     test::write_file(dir / "studies.ndjson",
-                     compact("NCT03983954") + "\n{\"protocolSection\": {oops}\n" + compact("NCT00000410") + "\n");
+                     compact("NCT03983954") + "\n{\"protocolSection\": {oops}\n" +
+                         compact("NCT00000410") + "\n");
     Collected sink;
     const auto report = read_paths({dir / "studies.ndjson"}, sink);
     CHECK(report.studies == 2U);
@@ -122,7 +135,8 @@ TEST_CASE("NDJSON: a broken line is rejected by line number and reading resumes"
     CHECK(sink.positions.back() == (dir / "studies.ndjson").string() + " line 3");
 }
 
-TEST_CASE("a directory is read recursively in name order, other files ignored", "[connectors][reader]") {
+TEST_CASE("a directory is read recursively in name order, other files ignored",
+          "[connectors][reader]") {
     test::TempDir dir;
     test::write_file(dir / "b" / "two.json", study_text("NCT00000410"));
     test::write_file(dir / "a.json", study_text("NCT03983954"));
@@ -144,7 +158,8 @@ TEST_CASE("an empty directory is reported, not silently accepted", "[connectors]
     CHECK_THAT(sink.rejections.front().reason, Catch::Contains("no study files"));
 }
 
-TEST_CASE("an unreadable file is rejected with the operating system's reason", "[connectors][reader]") {
+TEST_CASE("an unreadable file is rejected with the operating system's reason",
+          "[connectors][reader]") {
     Collected sink;
     // Reading /proc/self/mem from offset 0 fails with EIO even for root.
     const auto report = read_paths({"/proc/self/mem"}, sink);
@@ -159,8 +174,9 @@ TEST_CASE("a missing path is a usage error before anything is read", "[connector
     test::write_file(dir / "a.json", study_text("NCT03983954"));
     Collected sink;
     engine::NullProgress progress;
-    CHECK_THROWS_AS(connectors::read_study_paths({dir / "a.json", dir / "missing.json"}, sink, progress),
-                    trialmatch::Error);
+    CHECK_THROWS_AS(
+        connectors::read_study_paths({dir / "a.json", dir / "missing.json"}, sink, progress),
+        trialmatch::Error);
     CHECK(sink.ids.empty());
 }
 
@@ -172,7 +188,8 @@ TEST_CASE("a root value that is no study is rejected", "[connectors][reader]") {
     CHECK_THAT(sink.rejections.front().reason, Catch::Contains("expected a study object"));
 }
 
-TEST_CASE("the registry's bulk ZIP: one study per entry, broken entries rejected by name", "[connectors][reader]") {
+TEST_CASE("the registry's bulk ZIP: one study per entry, broken entries rejected by name",
+          "[connectors][reader]") {
     test::TempDir dir;
     const fs::path archive_path = dir / "ctg-studies.json.zip";
     const std::vector<std::pair<std::string, std::string>> entries = {
@@ -198,7 +215,8 @@ TEST_CASE("the registry's bulk ZIP: one study per entry, broken entries rejected
     CHECK(sink.positions.front() == archive_path.string() + " 54/NCT03983954.json");
     REQUIRE(sink.rejections.size() == 1U);
     CHECK(sink.rejections.front().where.position == "99/NCT09000006.json");
-    CHECK_THAT(sink.rejections.front().reason, Catch::Contains("protocolSection.designModule.phases"));
+    CHECK_THAT(sink.rejections.front().reason,
+               Catch::Contains("protocolSection.designModule.phases"));
 }
 
 TEST_CASE("a file that is not a ZIP despite its name is rejected", "[connectors][reader]") {

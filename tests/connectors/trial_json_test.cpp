@@ -21,8 +21,10 @@ std::string str(const rj::Value& value) {
 
 } // namespace
 
-TEST_CASE("the show document carries the model's fields under DESIGN.md's keys", "[connectors][show]") {
-    const auto parsed = connectors::parse_study(test::read_file(test::shared_fixtures() / "studies" / "NCT03983954.json"));
+TEST_CASE("the show document carries the model's fields under DESIGN.md's keys",
+          "[connectors][show]") {
+    const auto parsed = connectors::parse_study(
+        test::read_file(test::shared_fixtures() / "studies" / "NCT03983954.json"));
     const auto& t = parsed.trial;
     std::vector<engine::RecordedChange> history{
         {"2026-01-01T00:00:00Z", "2025-06-02", {"overall_status", "", "RECRUITING", "COMPLETED"}}};

@@ -14,7 +14,9 @@ namespace test = trialmatch::test;
 
 namespace {
 
-engine::PartialDate date(const char* text) { return *engine::PartialDate::try_parse(text); }
+engine::PartialDate date(const char* text) {
+    return *engine::PartialDate::try_parse(text);
+}
 
 engine::Trial sample_trial(const std::string& nct_id = "NCT05000001") {
     engine::Trial t;
@@ -40,10 +42,12 @@ engine::Trial sample_trial(const std::string& nct_id = "NCT05000001") {
     t.keywords = {"TIL", "anti-PD-1 refractory"};
     t.condition_meshes = {{"D008545", "Melanoma"}};
     t.condition_mesh_ancestors = {{"D018358", "Neuroendocrine Tumors"}};
-    t.interventions = {{"BIOLOGICAL", "Lifileucel", "Autologous TIL.", {"LN-144", "Amtagvi"}, {"Arm A"}}};
+    t.interventions = {
+        {"BIOLOGICAL", "Lifileucel", "Autologous TIL.", {"LN-144", "Amtagvi"}, {"Arm A"}}};
     t.intervention_meshes = {{"D000071", "Interleukin-2"}};
     t.arm_groups = {{"Arm A", "EXPERIMENTAL", "TIL then IL-2", {"Biological: Lifileucel"}}};
-    t.eligibility.criteria_text = "Inclusion Criteria:\n\n* Progression on anti-PD-1\n\nExclusion Criteria:\n\n* Uveal melanoma";
+    t.eligibility.criteria_text = "Inclusion Criteria:\n\n* Progression on anti-PD-1\n\nExclusion "
+                                  "Criteria:\n\n* Uveal melanoma";
     t.eligibility.minimum_age = engine::try_parse_age_limit("18 Years");
     t.eligibility.maximum_age = engine::try_parse_age_limit("70 Years");
     t.eligibility.sex = "ALL";
@@ -121,11 +125,15 @@ TEST_CASE("a newer version replaces the trial and records exactly its changes", 
     CHECK(*loaded == after);
     const auto history = store.history(before.nct_id);
     REQUIRE(history.size() == 3U);
-    CHECK(history[0].change == engine::TrialChange{"overall_status", "", "RECRUITING", "ACTIVE_NOT_RECRUITING"});
-    CHECK(history[1].change ==
-          engine::TrialChange{"site_status", "Clinic without coordinates, Nowhere, Canada", "NOT_YET_RECRUITING", "RECRUITING"});
+    CHECK(history[0].change ==
+          engine::TrialChange{"overall_status", "", "RECRUITING", "ACTIVE_NOT_RECRUITING"});
+    CHECK(history[1].change == engine::TrialChange{"site_status",
+                                                   "Clinic without coordinates, Nowhere, Canada",
+                                                   "NOT_YET_RECRUITING",
+                                                   "RECRUITING"});
     CHECK(history[2].change ==
-          engine::TrialChange{"site_removed", "Moffitt, Tampa, Florida, United States", "RECRUITING", ""});
+          engine::TrialChange{
+              "site_removed", "Moffitt, Tampa, Florida, United States", "RECRUITING", ""});
     CHECK(history[0].version == "2025-06-01");
 }
 
@@ -174,7 +182,8 @@ TEST_CASE("stats count trials, statuses, phases, sites and runs", "[data][store]
     CHECK(stats.sites == 4);
     CHECK(stats.recruiting_sites == 2);
     CHECK(stats.by_status.size() == 2U);
-    CHECK(stats.by_phase == std::vector<std::pair<std::string, std::int64_t>>{{"PHASE1/PHASE2", 1}, {"PHASE2", 1}});
+    CHECK(stats.by_phase ==
+          std::vector<std::pair<std::string, std::int64_t>>{{"PHASE1/PHASE2", 1}, {"PHASE2", 1}});
     CHECK(stats.distinct_conditions == 2);
     REQUIRE(stats.last_import);
     CHECK(stats.last_import->outcome == "ok");
@@ -191,14 +200,16 @@ TEST_CASE("the search index finds trials by drug alias and criteria words", "[da
         store.begin_batch();
         store.upsert(sample_trial(), "{}");
         auto updated = sample_trial();
-        updated.last_update_posted = engine::TypedDate{date("2025-07-01"), engine::DateType::actual};
+        updated.last_update_posted =
+            engine::TypedDate{date("2025-07-01"), engine::DateType::actual};
         updated.interventions[0].other_names = {"Amtagvi"};
         store.upsert(updated, "{\"v\":2}");
         store.commit_batch();
     }
     SQLite::Database db{(dir / "trials.db").string()};
     const auto count = [&](const char* query) {
-        SQLite::Statement statement{db, "SELECT count(*) FROM trial_search WHERE trial_search MATCH ?"};
+        SQLite::Statement statement{db,
+                                    "SELECT count(*) FROM trial_search WHERE trial_search MATCH ?"};
         statement.bind(1, query);
         statement.executeStep();
         return statement.getColumn(0).getInt();
@@ -211,30 +222,34 @@ TEST_CASE("the search index finds trials by drug alias and criteria words", "[da
 
 TEST_CASE("opening: migration, read-only use and foreign files", "[data][store]") {
     test::TempDir dir;
-    CHECK_THROWS_AS(data::TrialStore(dir / "absent.db", data::TrialStore::Mode::read_only), data::StoreError);
-    {
-        data::TrialStore created{dir / "nested" / "trials.db"};
-    }
+    CHECK_THROWS_AS(data::TrialStore(dir / "absent.db", data::TrialStore::Mode::read_only),
+                    data::StoreError);
+    { data::TrialStore created{dir / "nested" / "trials.db"}; }
     data::TrialStore reader{dir / "nested" / "trials.db", data::TrialStore::Mode::read_only};
     CHECK(reader.stats().trials == 0);
     {
         SQLite::Database db{(dir / "nested" / "trials.db").string(), SQLite::OPEN_READWRITE};
-        CHECK(db.execAndGet("PRAGMA user_version").getInt() == data::TrialStore::current_schema_version());
+        CHECK(db.execAndGet("PRAGMA user_version").getInt() ==
+              data::TrialStore::current_schema_version());
         CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
     }
     {
-        SQLite::Database other{(dir / "other.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+        SQLite::Database other{(dir / "other.db").string(),
+                               SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
         other.exec("CREATE TABLE notes (text TEXT)");
     }
-    CHECK_THROWS_WITH(data::TrialStore(dir / "other.db"), Catch::Contains("not a trialmatch store"));
+    CHECK_THROWS_WITH(data::TrialStore(dir / "other.db"),
+                      Catch::Contains("not a trialmatch store"));
     {
-        SQLite::Database future{(dir / "future.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+        SQLite::Database future{(dir / "future.db").string(),
+                                SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
         future.exec("PRAGMA user_version = 99");
     }
     CHECK_THROWS_WITH(data::TrialStore(dir / "future.db"), Catch::Contains("newer"));
 }
 
-TEST_CASE("projections of a known version never write history and never shrink the copy", "[data][store]") {
+TEST_CASE("projections of a known version never write history and never shrink the copy",
+          "[data][store]") {
     test::TempDir dir;
     data::TrialStore store{dir / "trials.db"};
     const auto full = sample_trial();
@@ -245,7 +260,8 @@ TEST_CASE("projections of a known version never write history and never shrink t
     undated.last_update_posted.reset();
 
     store.begin_batch();
-    CHECK(store.upsert(full, "{\"full\":\"a much longer record\"}") == data::UpsertResult::inserted);
+    CHECK(store.upsert(full, "{\"full\":\"a much longer record\"}") ==
+          data::UpsertResult::inserted);
     CHECK(store.upsert(projection, "{\"p\":1}") == data::UpsertResult::unchanged);
     CHECK(store.upsert(undated, "{\"u\":1}") == data::UpsertResult::unchanged);
     store.commit_batch();
@@ -256,7 +272,8 @@ TEST_CASE("projections of a known version never write history and never shrink t
     data::TrialStore reverse{other / "trials.db"};
     reverse.begin_batch();
     CHECK(reverse.upsert(undated, "{\"u\":1}") == data::UpsertResult::inserted);
-    CHECK(reverse.upsert(full, "{\"full\":\"a much longer record\"}") == data::UpsertResult::updated);
+    CHECK(reverse.upsert(full, "{\"full\":\"a much longer record\"}") ==
+          data::UpsertResult::updated);
     CHECK(reverse.upsert(undated, "{\"u\":1}") == data::UpsertResult::unchanged);
     reverse.commit_batch();
     CHECK(*reverse.find(full.nct_id) == full);

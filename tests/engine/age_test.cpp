@@ -11,6 +11,7 @@ TEST_CASE("registry age limits convert to days with the original text kept", "[e
         engine::AgeUnit unit;
         long days;
     };
+
     // DOMAIN.md conventions: 365.25 days a year, 30.4375 a month, 7 a week; rounded down.
     const Case cases[] = {
         {"18 Years", 18, engine::AgeUnit::years, 6574},
@@ -35,7 +36,8 @@ TEST_CASE("registry age limits convert to days with the original text kept", "[e
 }
 
 TEST_CASE("unreadable age limits are refused", "[engine][age]") {
-    for (const char* text : {"", "N/A", "Years", "18", "18Years", "-3 Years", "18 Decades", "eighteen years"}) {
+    for (const char* text :
+         {"", "N/A", "Years", "18", "18Years", "-3 Years", "18 Decades", "eighteen years"}) {
         INFO(text);
         CHECK_FALSE(engine::try_parse_age_limit(text));
     }

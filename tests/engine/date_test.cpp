@@ -18,8 +18,16 @@ TEST_CASE("dates round-trip through days since the epoch", "[engine][date]") {
 }
 
 TEST_CASE("impossible and malformed dates are refused", "[engine][date]") {
-    for (const char* text : {"2023-02-29", "2024-13-01", "2024-00-10", "2024-04-31", "2024-4-01",
-                             "24-04-01", "2024/04/01", "", "2024-04-01x", "abcd-ef-gh"}) {
+    for (const char* text : {"2023-02-29",
+                             "2024-13-01",
+                             "2024-00-10",
+                             "2024-04-31",
+                             "2024-4-01",
+                             "24-04-01",
+                             "2024/04/01",
+                             "",
+                             "2024-04-01x",
+                             "abcd-ef-gh"}) {
         INFO(text);
         CHECK_FALSE(engine::Date::try_parse(text));
         CHECK_THROWS_AS(engine::Date::parse(text), engine::ParseError);
@@ -49,7 +57,8 @@ TEST_CASE("partial registry dates keep their precision", "[engine][date]") {
     CHECK(day->precision == engine::DatePrecision::day);
     CHECK(day->earliest() == day->latest());
 
-    for (const char* text : {"2024-13", "2024-1", "202", "2024-02-30", "2024-", "0000", "2024-05-1"}) {
+    for (const char* text :
+         {"2024-13", "2024-1", "202", "2024-02-30", "2024-", "0000", "2024-05-1"}) {
         INFO(text);
         CHECK_FALSE(engine::PartialDate::try_parse(text));
     }

@@ -15,7 +15,8 @@ engine::Trial base_trial() {
     trial.overall_status = "RECRUITING";
     trial.phases = {"PHASE1", "PHASE2"};
     trial.eligibility.criteria_text = "Inclusion Criteria:\n* Melanoma";
-    trial.start_date = engine::TypedDate{*engine::PartialDate::try_parse("2024-05"), engine::DateType::actual};
+    trial.start_date =
+        engine::TypedDate{*engine::PartialDate::try_parse("2024-05"), engine::DateType::actual};
     engine::Site boston;
     boston.facility = "Dana-Farber";
     boston.city = "Boston";
@@ -43,7 +44,8 @@ TEST_CASE("identical trials have no changes", "[engine][diff]") {
 
 TEST_CASE("bookkeeping fields are not history", "[engine][diff]") {
     auto after = base_trial();
-    after.last_update_posted = engine::TypedDate{*engine::PartialDate::try_parse("2025-01-02"), engine::DateType::actual};
+    after.last_update_posted =
+        engine::TypedDate{*engine::PartialDate::try_parse("2025-01-02"), engine::DateType::actual};
     after.version_holder = engine::PartialDate::try_parse("2025-01-03");
     after.sites[0].contacts.push_back(engine::Contact{"Dr A", "CONTACT", "555", "", "a@x.org"});
     CHECK(engine::diff_trials(base_trial(), after).empty());
@@ -55,7 +57,8 @@ TEST_CASE("status, criteria, phase, dates and sites changes are reported", "[eng
     after.overall_status = "ACTIVE_NOT_RECRUITING";
     after.eligibility.criteria_text += "\n* ECOG 0-1";
     after.phases = {"PHASE2"};
-    after.start_date = engine::TypedDate{*engine::PartialDate::try_parse("2024-06-01"), engine::DateType::estimated};
+    after.start_date = engine::TypedDate{*engine::PartialDate::try_parse("2024-06-01"),
+                                         engine::DateType::estimated};
     after.sites[0].status = "COMPLETED";
     after.sites.erase(after.sites.begin() + 1);
     engine::Site lyon;
@@ -68,10 +71,17 @@ TEST_CASE("status, criteria, phase, dates and sites changes are reported", "[eng
     const auto changes = engine::diff_trials(before, after);
     CHECK(changes.size() == 7U);
     CHECK(has(changes, {"overall_status", "", "RECRUITING", "ACTIVE_NOT_RECRUITING"}));
-    CHECK(has(changes, {"criteria_text", "", before.eligibility.criteria_text, after.eligibility.criteria_text}));
+    CHECK(has(
+        changes,
+        {"criteria_text", "", before.eligibility.criteria_text, after.eligibility.criteria_text}));
     CHECK(has(changes, {"phases", "", "PHASE1, PHASE2", "PHASE2"}));
     CHECK(has(changes, {"start_date", "", "2024-05 (ACTUAL)", "2024-06-01 (ESTIMATED)"}));
-    CHECK(has(changes, {"site_status", "Dana-Farber, Boston, Massachusetts, United States", "RECRUITING", "COMPLETED"}));
-    CHECK(has(changes, {"site_removed", "Gustave Roussy, Villejuif, France", "NOT_YET_RECRUITING", ""}));
+    CHECK(has(changes,
+              {"site_status",
+               "Dana-Farber, Boston, Massachusetts, United States",
+               "RECRUITING",
+               "COMPLETED"}));
+    CHECK(has(changes,
+              {"site_removed", "Gustave Roussy, Villejuif, France", "NOT_YET_RECRUITING", ""}));
     CHECK(has(changes, {"site_added", "Centre Léon Bérard, Lyon, France", "", "RECRUITING"}));
 }

@@ -6,11 +6,11 @@
 
 #include <fmt/core.h>
 
-
 namespace trialmatch::cli {
 
 void ImportCommand::setup(CLI::App& subcommand) {
-    subcommand.add_option("paths", m_inputs, "study files, directories, NDJSON or bulk ZIP archives")
+    subcommand
+        .add_option("paths", m_inputs, "study files, directories, NDJSON or bulk ZIP archives")
         ->required();
     subcommand.add_option("--format", m_format, "summary format")
         ->check(CLI::IsMember({"text", "json"}))
@@ -28,14 +28,15 @@ Exit ImportCommand::run() {
         config.inputs.emplace_back(input);
     }
     TerminalProgress progress{global().progress};
-    const auto report = import_studies(config, progress, [&](const connectors::Rejection& rejection) {
-        progress.clear();
-        std::string where = rejection.where.to_string();
-        if (!rejection.nct_id.empty()) {
-            where += " (" + rejection.nct_id + ")";
-        }
-        print_error(fmt::format("rejected {}: {}", where, rejection.reason));
-    });
+    const auto report =
+        import_studies(config, progress, [&](const connectors::Rejection& rejection) {
+            progress.clear();
+            std::string where = rejection.where.to_string();
+            if (!rejection.nct_id.empty()) {
+                where += " (" + rejection.nct_id + ")";
+            }
+            print_error(fmt::format("rejected {}: {}", where, rejection.reason));
+        });
     progress.clear();
     const auto& c = report.counts;
     if (m_format == "json") {
@@ -61,12 +62,18 @@ Exit ImportCommand::run() {
         json.end_array();
         json.print();
     } else {
-        fmt::print("imported {} studies from {} files into {}\n", c.read, report.files,
+        fmt::print("imported {} studies from {} files into {}\n",
+                   c.read,
+                   report.files,
                    config.store_path.string());
-        fmt::print("  new {}, updated {}, unchanged {}, rejected {}\n", c.inserted, c.updated,
-                   c.unchanged, c.rejected);
+        fmt::print("  new {}, updated {}, unchanged {}, rejected {}\n",
+                   c.inserted,
+                   c.updated,
+                   c.unchanged,
+                   c.rejected);
         if (report.older > 0) {
-            fmt::print("  {} older copies ignored (the store holds a later version)\n", report.older);
+            fmt::print("  {} older copies ignored (the store holds a later version)\n",
+                       report.older);
         }
     }
     return c.rejected == 0 ? Exit::ok : Exit::processing_error;

@@ -15,14 +15,17 @@ namespace trialmatch::cli {
 
 namespace {
 
-std::string or_dash(const std::string& text) { return text.empty() ? "-" : text; }
+std::string or_dash(const std::string& text) {
+    return text.empty() ? "-" : text;
+}
 
 std::string date_text(const std::optional<engine::TypedDate>& date) {
     if (!date) {
         return "-";
     }
     const char* type = engine::to_string(date->type);
-    return *type == '\0' ? date->date.to_string() : fmt::format("{} ({})", date->date.to_string(), type);
+    return *type == '\0' ? date->date.to_string()
+                         : fmt::format("{} ({})", date->date.to_string(), type);
 }
 
 void print_text(const engine::Trial& t, const std::vector<engine::RecordedChange>& history) {
@@ -30,7 +33,8 @@ void print_text(const engine::Trial& t, const std::vector<engine::RecordedChange
     if (!t.acronym.empty()) {
         fmt::print("acronym:        {}\n", t.acronym);
     }
-    fmt::print("status:         {}{}\n", or_dash(t.overall_status),
+    fmt::print("status:         {}{}\n",
+               or_dash(t.overall_status),
                t.why_stopped.empty() ? "" : " (why stopped: " + t.why_stopped + ")");
     fmt::print("phases:         {}\n", or_dash(engine::join(t.phases, "/")));
     fmt::print("study type:     {}\n", or_dash(t.study_type));
@@ -53,15 +57,19 @@ void print_text(const engine::Trial& t, const std::vector<engine::RecordedChange
     fmt::print("sex:            {}\n", or_dash(e.sex));
     fmt::print("healthy volunteers: {}\n",
                e.healthy_volunteers ? (*e.healthy_volunteers ? "yes" : "no") : "-");
-    const auto recruiting = std::count_if(t.sites.begin(), t.sites.end(), [](const engine::Site& s) {
-        return s.status == "RECRUITING";
-    });
+    const auto recruiting =
+        std::count_if(t.sites.begin(), t.sites.end(), [](const engine::Site& s) {
+            return s.status == "RECRUITING";
+        });
     fmt::print("sites:          {} ({} recruiting)\n", t.sites.size(), recruiting);
     constexpr std::size_t shown_sites = 10;
     for (std::size_t i = 0; i < std::min(shown_sites, t.sites.size()); ++i) {
         const auto& site = t.sites[i];
-        fmt::print("  {} | {} | {} | {}\n", or_dash(site.facility), or_dash(site.city),
-                   or_dash(site.country), or_dash(site.status));
+        fmt::print("  {} | {} | {} | {}\n",
+                   or_dash(site.facility),
+                   or_dash(site.city),
+                   or_dash(site.country),
+                   or_dash(site.status));
     }
     if (t.sites.size() > shown_sites) {
         fmt::print("  ... {} more (--format json lists all)\n", t.sites.size() - shown_sites);
@@ -71,8 +79,10 @@ void print_text(const engine::Trial& t, const std::vector<engine::RecordedChange
         fmt::print("\nhistory:\n");
         for (const auto& entry : history) {
             const auto& change = entry.change;
-            fmt::print("  {} {}{}: {} -> {}\n", entry.version.empty() ? entry.recorded_at : entry.version,
-                       change.field, change.subject.empty() ? "" : " [" + change.subject + "]",
+            fmt::print("  {} {}{}: {} -> {}\n",
+                       entry.version.empty() ? entry.recorded_at : entry.version,
+                       change.field,
+                       change.subject.empty() ? "" : " [" + change.subject + "]",
                        change.field == "criteria_text" ? "(text)" : or_dash(change.before),
                        change.field == "criteria_text" ? "(text)" : or_dash(change.after));
         }
@@ -82,7 +92,8 @@ void print_text(const engine::Trial& t, const std::vector<engine::RecordedChange
 } // namespace
 
 void ShowCommand::setup(CLI::App& subcommand) {
-    subcommand.add_option("nct_id", m_nct_id, "the trial's registry id, e.g. NCT04971499")->required();
+    subcommand.add_option("nct_id", m_nct_id, "the trial's registry id, e.g. NCT04971499")
+        ->required();
     subcommand.add_option("--format", m_format, "output format")
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
@@ -95,7 +106,8 @@ Exit ShowCommand::run() {
         return static_cast<char>(std::toupper(c));
     });
     if (!engine::is_nct_id(id)) {
-        throw trialmatch::Error{ErrorCode::usage, "'" + m_nct_id + "' is not an NCT id (NCT followed by 8 digits)"};
+        throw trialmatch::Error{ErrorCode::usage,
+                                "'" + m_nct_id + "' is not an NCT id (NCT followed by 8 digits)"};
     }
     const data::TrialStore store{store_path(), data::TrialStore::Mode::read_only};
     if (m_raw) {

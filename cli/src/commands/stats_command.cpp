@@ -48,8 +48,14 @@ void json_run(JsonOutput& json, const char* name, const std::optional<data::RunR
 
 std::string run_line(const data::RunRecord& run) {
     return fmt::format("{} {} {} ({}): read {}, new {}, updated {}, unchanged {}, rejected {}",
-                       run.started_at, run.kind, run.outcome, run.source, run.counts.read,
-                       run.counts.inserted, run.counts.updated, run.counts.unchanged,
+                       run.started_at,
+                       run.kind,
+                       run.outcome,
+                       run.source,
+                       run.counts.read,
+                       run.counts.inserted,
+                       run.counts.updated,
+                       run.counts.unchanged,
                        run.counts.rejected);
 }
 
@@ -95,7 +101,9 @@ Exit StatsCommand::run() {
         json.print();
         return Exit::ok;
     }
-    fmt::print("store:      {} (schema {}, {:.1f} MB)\n", store.path().string(), stats.schema_version,
+    fmt::print("store:      {} (schema {}, {:.1f} MB)\n",
+               store.path().string(),
+               stats.schema_version,
                static_cast<double>(stats.size_bytes) / 1e6);
     fmt::print("trials:     {}\n", stats.trials);
     fmt::print("sites:      {} ({} recruiting)\n", stats.sites, stats.recruiting_sites);

@@ -42,7 +42,8 @@ public:
     virtual void rejected(Rejection&& rejection) = 0;
 };
 
-/// The page-level fields of an API page (`{"studies": [...], "totalCount": N, "nextPageToken": T}`).
+/// The page-level fields of an API page (`{"studies": [...], "totalCount": N, "nextPageToken":
+/// T}`).
 struct PageInfo {
     bool is_page = false;
     std::optional<std::int64_t> total_count;

@@ -11,7 +11,8 @@ namespace trialmatch::data {
 class StoreError : public Error {
 public:
     StoreError(const std::string& message, int extended_code = 0) :
-        Error(ErrorCode::store, message), m_extended_code(extended_code) {}
+        Error(ErrorCode::store, message),
+        m_extended_code(extended_code) {}
 
     int extended_code() const noexcept { return m_extended_code; }
 

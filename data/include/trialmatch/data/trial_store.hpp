@@ -47,7 +47,8 @@ struct RunRecord {
 struct StoreStats {
     std::int64_t trials = 0;
     std::vector<std::pair<std::string, std::int64_t>> by_status; ///< most first
-    std::vector<std::pair<std::string, std::int64_t>> by_phase;  ///< "PHASE1/PHASE2" style, most first
+    std::vector<std::pair<std::string, std::int64_t>>
+        by_phase; ///< "PHASE1/PHASE2" style, most first
     std::vector<std::pair<std::string, std::int64_t>> top_conditions; ///< up to 10, most first
     std::int64_t distinct_conditions = 0;
     std::int64_t sites = 0;
@@ -96,7 +97,8 @@ public:
     /// history and replaces the stored one only if it is dated where the stored one is not, or
     /// its record is larger; otherwise it counts as unchanged.
     /// \throws StoreError on a database failure (the study is then not stored at all).
-    UpsertResult upsert(const engine::Trial& trial, std::string_view raw_json, std::int64_t run_id = 0);
+    UpsertResult
+    upsert(const engine::Trial& trial, std::string_view raw_json, std::int64_t run_id = 0);
 
     /// The stored trial, or nothing.
     std::optional<engine::Trial> find(std::string_view nct_id) const;
@@ -116,7 +118,10 @@ public:
     std::int64_t start_run(std::string_view kind, std::string_view source);
 
     /// Records how a run ended.
-    void finish_run(std::int64_t run_id, const RunCounts& counts, std::string_view outcome, std::string_view detail);
+    void finish_run(std::int64_t run_id,
+                    const RunCounts& counts,
+                    std::string_view outcome,
+                    std::string_view detail);
 
     const std::filesystem::path& path() const noexcept;
 

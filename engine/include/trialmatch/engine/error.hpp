@@ -29,7 +29,9 @@ namespace engine {
 class ParseError : public Error {
 public:
     explicit ParseError(const std::string& message, std::size_t line = 0, std::size_t column = 0) :
-        Error(ErrorCode::parse, message), m_line(line), m_column(column) {}
+        Error(ErrorCode::parse, message),
+        m_line(line),
+        m_column(column) {}
 
     std::size_t line() const noexcept { return m_line; }
 

@@ -100,9 +100,9 @@ struct Eligibility {
     std::string criteria_text; ///< exactly as published
     std::optional<AgeLimit> minimum_age;
     std::optional<AgeLimit> maximum_age;
-    std::string sex;                         ///< ALL, FEMALE, MALE, or empty when not given
+    std::string sex;                        ///< ALL, FEMALE, MALE, or empty when not given
     std::optional<bool> healthy_volunteers; ///< absent when the record does not say
-    std::vector<std::string> std_ages;       ///< CHILD, ADULT, OLDER_ADULT
+    std::vector<std::string> std_ages;      ///< CHILD, ADULT, OLDER_ADULT
 
     friend bool operator==(const Eligibility&, const Eligibility&) = default;
 };
