@@ -379,6 +379,7 @@ PageInfo read_values(detail::ByteSource& source,
                 stream.skip_line();
                 continue;
             }
+            page.syntax_error = reason;
             reason += emitter.studies() > 0 ? "; the studies before it were read, the rest skipped"
                                             : "; nothing in the file could be read";
             emitter.reject(SourceLocation{emitter.file(), prefix}, {}, std::move(reason));

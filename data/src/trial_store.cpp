@@ -8,6 +8,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <ctime>
@@ -330,6 +331,13 @@ struct TrialStore::Impl {
     void write_search(std::int64_t id, const Trial& trial, bool replace);
 
     UpsertResult upsert(const Trial& trial, std::string_view raw_json, std::int64_t run_id);
+
+    void add_history(std::int64_t trial_id,
+                     std::int64_t run_id,
+                     const std::string& version,
+                     const engine::TrialChange& change);
+
+    void restore(std::int64_t trial_id, std::int64_t run_id);
 
     fs::path path;
     SQLite::Database db;
@@ -687,12 +695,14 @@ UpsertResult
 TrialStore::Impl::upsert(const Trial& t, std::string_view raw_json, std::int64_t run_id) {
     const std::int64_t hash = content_hash(raw_json);
     auto& existing =
-        statement("SELECT t.id, t.content_hash, t.last_update_posted, length(r.json) FROM trials t "
+        statement("SELECT t.id, t.content_hash, t.last_update_posted, length(r.json), "
+                  "t.removed_at IS NOT NULL FROM trials t "
                   "LEFT JOIN trial_records r ON r.trial_id = t.id WHERE t.nct_id = ?");
     existing.bind(1, t.nct_id);
     std::int64_t id = 0;
     std::int64_t stored_hash = 0;
     std::int64_t stored_size = 0;
+    bool stored_removed = false;
     std::optional<engine::PartialDate> stored_posted;
     if (existing.executeStep()) {
         id = existing.getColumn(0).getInt64();
@@ -701,10 +711,19 @@ TrialStore::Impl::upsert(const Trial& t, std::string_view raw_json, std::int64_t
             stored_posted = engine::PartialDate::try_parse(existing.getColumn(2).getString());
         }
         stored_size = existing.getColumn(3).getInt64();
+        stored_removed = existing.getColumn(4).getInt() != 0;
     }
     existing.reset();
+    // A trial marked removed that the registry lists again comes back, whatever its version.
+    const auto keep = [&](UpsertResult result) {
+        if (!stored_removed) {
+            return result;
+        }
+        restore(id, run_id);
+        return UpsertResult::updated;
+    };
     if (id != 0 && stored_hash == hash) {
-        return UpsertResult::unchanged;
+        return keep(UpsertResult::unchanged);
     }
     // Versions are ordered by last_update_posted. History is written only for a strictly newer
     // dated version; any other copy (same version, or undated, as `fields=` projections often
@@ -717,14 +736,14 @@ TrialStore::Impl::upsert(const Trial& t, std::string_view raw_json, std::int64_t
         if (incoming_dated && stored_dated) {
             const auto incoming = t.last_update_posted->date.earliest();
             if (incoming < stored_posted->earliest()) {
-                return UpsertResult::older;
+                return keep(UpsertResult::older);
             }
             newer_version = stored_posted->earliest() < incoming;
             if (!newer_version && !larger) {
-                return UpsertResult::unchanged;
+                return keep(UpsertResult::unchanged);
             }
         } else if (stored_dated || (!incoming_dated && !larger)) {
-            return UpsertResult::unchanged;
+            return keep(UpsertResult::unchanged);
         }
     }
 
@@ -788,22 +807,35 @@ TrialStore::Impl::upsert(const Trial& t, std::string_view raw_json, std::int64_t
 
     const std::string version =
         t.last_update_posted ? t.last_update_posted->date.to_string() : std::string{};
-    auto& history = statement("INSERT INTO history (trial_id, run_id, recorded_at, version, field, "
-                              "subject, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     for (const auto& change : changes) {
-        history.reset();
-        Binder b{history};
-        b.integer(id);
-        run_id != 0 ? b.integer(run_id) : b.null();
-        b.text(now)
-            .text(version)
-            .text(change.field)
-            .text(change.subject)
-            .text(change.before)
-            .text(change.after);
-        history.exec();
+        add_history(id, run_id, version, change);
     }
     return replace ? UpsertResult::updated : UpsertResult::inserted;
+}
+
+void TrialStore::Impl::add_history(std::int64_t trial_id,
+                                   std::int64_t run_id,
+                                   const std::string& version,
+                                   const engine::TrialChange& change) {
+    auto& history = statement("INSERT INTO history (trial_id, run_id, recorded_at, version, field, "
+                              "subject, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    Binder b{history};
+    b.integer(trial_id);
+    run_id != 0 ? b.integer(run_id) : b.null();
+    b.text(utc_now())
+        .text(version)
+        .text(change.field)
+        .text(change.subject)
+        .text(change.before)
+        .text(change.after);
+    history.exec();
+}
+
+void TrialStore::Impl::restore(std::int64_t trial_id, std::int64_t run_id) {
+    auto& update = statement("UPDATE trials SET removed_at = NULL, updated_at = ? WHERE id = ?");
+    Binder{update}.text(utc_now()).integer(trial_id);
+    update.exec();
+    add_history(trial_id, run_id, {}, engine::TrialChange{"removed", "", "removed", "listed again"});
 }
 
 TrialStore::TrialStore(const fs::path& path, Mode mode) {
@@ -970,12 +1002,16 @@ RunRecord run_from(SQLite::Statement& query) {
     run.counts.unchanged = static_cast<std::uint64_t>(row.integer().value_or(0));
     run.counts.rejected = static_cast<std::uint64_t>(row.integer().value_or(0));
     run.detail = row.text();
+    run.counts.removed = static_cast<std::uint64_t>(row.integer().value_or(0));
+    run.counts.pages = static_cast<std::uint64_t>(row.integer().value_or(0));
+    run.counts.retries = static_cast<std::uint64_t>(row.integer().value_or(0));
+    run.scope = row.text();
     return run;
 }
 
 constexpr const char* run_columns =
     "id, kind, source, started_at, coalesce(finished_at, ''), outcome, read, inserted, updated, "
-    "unchanged, rejected, detail";
+    "unchanged, rejected, detail, removed, pages, retries, scope";
 
 } // namespace
 
@@ -1007,6 +1043,8 @@ StoreStats TrialStore::stats() const {
         stats.recruiting_sites =
             impl.db.execAndGet("SELECT count(*) FROM sites WHERE status = 'RECRUITING'").getInt64();
         stats.history_entries = impl.db.execAndGet("SELECT count(*) FROM history").getInt64();
+        stats.removed =
+            impl.db.execAndGet("SELECT count(*) FROM trials WHERE removed_at IS NOT NULL").getInt64();
         for (const char* kind : {"import", "refresh"}) {
             auto& query = impl.statement(std::string{"SELECT "} + run_columns +
                                          " FROM runs WHERE kind = ? ORDER BY id DESC LIMIT 1");
@@ -1050,7 +1088,8 @@ void TrialStore::finish_run(std::int64_t run_id,
     translate("cannot record the run", [&] {
         auto& update = m_impl->statement(
             "UPDATE runs SET finished_at = ?, outcome = ?, read = ?, inserted = ?, updated = ?, "
-            "unchanged = ?, rejected = ?, detail = ? WHERE id = ?");
+            "unchanged = ?, rejected = ?, detail = ?, removed = ?, pages = ?, retries = ? "
+            "WHERE id = ?");
         Binder{update}
             .text(utc_now())
             .text(std::string{outcome})
@@ -1060,9 +1099,197 @@ void TrialStore::finish_run(std::int64_t run_id,
             .integer(static_cast<std::int64_t>(counts.unchanged))
             .integer(static_cast<std::int64_t>(counts.rejected))
             .text(std::string{detail})
+            .integer(static_cast<std::int64_t>(counts.removed))
+            .integer(static_cast<std::int64_t>(counts.pages))
+            .integer(static_cast<std::int64_t>(counts.retries))
             .integer(run_id);
         update.exec();
         return 0;
+    });
+}
+
+void TrialStore::record_run_trial(std::int64_t run_id, std::string_view nct_id, std::string_view outcome) {
+    translate("cannot record the run", [&] {
+        auto& insert = m_impl->statement(
+            "INSERT INTO run_trials (run_id, nct_id, outcome) VALUES (?, ?, ?) "
+            "ON CONFLICT (run_id, nct_id) DO UPDATE SET outcome = excluded.outcome");
+        Binder{insert}.integer(run_id).text(std::string{nct_id}).text(std::string{outcome});
+        insert.exec();
+        return 0;
+    });
+}
+
+RunChanges TrialStore::run_changes(std::int64_t run_id) const {
+    return translate("cannot read the store", [&] {
+        RunChanges changes;
+        auto& trials = m_impl->statement(
+            "SELECT nct_id, outcome FROM run_trials WHERE run_id = ? ORDER BY nct_id");
+        trials.bind(1, run_id);
+        while (trials.executeStep()) {
+            std::string id = trials.getColumn(0).getString();
+            const std::string outcome = trials.getColumn(1).getString();
+            auto& list = outcome == "new"       ? changes.new_trials
+                         : outcome == "removed" ? changes.removed_trials
+                                                : changes.updated_trials;
+            list.push_back(std::move(id));
+        }
+        auto& history = m_impl->statement(
+            "SELECT t.nct_id, h.field, h.subject, h.before, h.after FROM history h "
+            "JOIN trials t ON t.id = h.trial_id WHERE h.run_id = ? ORDER BY t.nct_id, h.id");
+        history.bind(1, run_id);
+        while (history.executeStep()) {
+            Reader row{history, 0};
+            std::string id = row.text();
+            engine::TrialChange change;
+            change.field = row.text();
+            change.subject = row.text();
+            change.before = row.text();
+            change.after = row.text();
+            changes.changes.emplace_back(std::move(id), std::move(change));
+        }
+        return changes;
+    });
+}
+
+void TrialStore::set_run_scope(std::int64_t run_id, std::string_view scope) {
+    translate("cannot record the run", [&] {
+        auto& update = m_impl->statement("UPDATE runs SET scope = ? WHERE id = ?");
+        Binder{update}.text(std::string{scope}).integer(run_id);
+        update.exec();
+        return 0;
+    });
+}
+
+std::optional<RefreshState> TrialStore::refresh_state() const {
+    return translate("cannot read the store", [&]() -> std::optional<RefreshState> {
+        auto& query = m_impl->statement(
+            "SELECT scope, coalesce(watermark, '') FROM refresh_state WHERE id = 1");
+        if (!query.executeStep()) {
+            return std::nullopt;
+        }
+        return RefreshState{query.getColumn(0).getString(), query.getColumn(1).getString()};
+    });
+}
+
+void TrialStore::save_refresh_state(const RefreshState& state) {
+    translate("cannot save the refresh state", [&] {
+        auto& upsert = m_impl->statement(
+            "INSERT INTO refresh_state (id, scope, watermark, updated_at) VALUES (1, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, watermark = excluded.watermark, "
+            "updated_at = excluded.updated_at");
+        Binder binder{upsert};
+        binder.text(state.scope);
+        state.watermark.empty() ? binder.null() : binder.text(state.watermark);
+        binder.text(utc_now());
+        upsert.exec();
+        return 0;
+    });
+}
+
+void TrialStore::stage_page(std::string_view query, const StagedPage& page) {
+    translate("cannot keep a fetched page", [&] {
+        auto& insert = m_impl->statement(
+            "INSERT OR REPLACE INTO refresh_pages (query, page_index, body, next_token, "
+            "total_count, studies, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        Binder binder{insert};
+        binder.text(std::string{query}).integer(page.index).text(page.body);
+        page.next_token ? binder.text(*page.next_token) : binder.null();
+        page.total_count ? binder.integer(*page.total_count) : binder.null();
+        binder.integer(page.studies).text(utc_now());
+        insert.exec();
+        return 0;
+    });
+}
+
+std::vector<StagedPage> TrialStore::staged_pages(std::string_view query) {
+    return translate("cannot read kept pages", [&] {
+        auto& drop = m_impl->statement("DELETE FROM refresh_pages WHERE query <> ?");
+        drop.bind(1, std::string{query});
+        drop.exec();
+        std::vector<StagedPage> pages;
+        auto& select = m_impl->statement(
+            "SELECT page_index, '', next_token, total_count, studies FROM refresh_pages "
+            "WHERE query = ? ORDER BY page_index");
+        select.bind(1, std::string{query});
+        while (select.executeStep()) {
+            StagedPage page;
+            page.index = select.getColumn(0).getInt64();
+            page.body = select.getColumn(1).getString();
+            if (!select.getColumn(2).isNull()) {
+                page.next_token = select.getColumn(2).getString();
+            }
+            if (!select.getColumn(3).isNull()) {
+                page.total_count = select.getColumn(3).getInt64();
+            }
+            page.studies = select.getColumn(4).getInt64();
+            // Only an unbroken run of pages from the first one can be resumed.
+            if (page.index != static_cast<std::int64_t>(pages.size())) {
+                break;
+            }
+            pages.push_back(std::move(page));
+        }
+        return pages;
+    });
+}
+
+std::string TrialStore::staged_page_body(std::string_view query, std::int64_t index) const {
+    return translate("cannot read kept pages", [&] {
+        auto& select =
+            m_impl->statement("SELECT body FROM refresh_pages WHERE query = ? AND page_index = ?");
+        Binder{select}.text(std::string{query}).integer(index);
+        if (!select.executeStep()) {
+            throw StoreError{"kept page " + std::to_string(index) + " has disappeared"};
+        }
+        return select.getColumn(0).getString();
+    });
+}
+
+void TrialStore::clear_staged_pages() {
+    translate("cannot drop kept pages", [&] {
+        m_impl->exec("DELETE FROM refresh_pages");
+        return 0;
+    });
+}
+
+std::vector<std::string> TrialStore::mark_removed(const std::vector<std::string>& present,
+                                                  std::int64_t run_id) {
+    return translate("cannot mark removed trials", [&] {
+        std::vector<std::pair<std::int64_t, std::string>> gone;
+        auto& live = m_impl->statement(
+            "SELECT id, nct_id, overall_status FROM trials WHERE removed_at IS NULL ORDER BY nct_id");
+        std::vector<std::string> statuses;
+        while (live.executeStep()) {
+            std::string id = live.getColumn(1).getString();
+            if (!std::binary_search(present.begin(), present.end(), id)) {
+                gone.emplace_back(live.getColumn(0).getInt64(), std::move(id));
+                statuses.push_back(live.getColumn(2).getString());
+            }
+        }
+        live.reset();
+        std::vector<std::string> ids;
+        const std::string now = utc_now();
+        for (std::size_t i = 0; i < gone.size(); ++i) {
+            auto& update = m_impl->statement("UPDATE trials SET removed_at = ? WHERE id = ?");
+            Binder{update}.text(now).integer(gone[i].first);
+            update.exec();
+            m_impl->add_history(gone[i].first,
+                                run_id,
+                                {},
+                                engine::TrialChange{"removed", "", statuses[i], "removed"});
+            if (run_id != 0) {
+                record_run_trial(run_id, gone[i].second, "removed");
+            }
+            ids.push_back(gone[i].second);
+        }
+        return ids;
+    });
+}
+
+bool TrialStore::is_removed(std::string_view nct_id) const {
+    return translate("cannot read the store", [&] {
+        auto& query = m_impl->statement("SELECT removed_at IS NOT NULL FROM trials WHERE nct_id = ?");
+        query.bind(1, std::string{nct_id});
+        return query.executeStep() && query.getColumn(0).getInt() != 0;
     });
 }
 

@@ -16,6 +16,8 @@ const char* to_string(ErrorCode code) noexcept {
         return "store";
     case ErrorCode::io:
         return "io";
+    case ErrorCode::busy:
+        return "busy";
     case ErrorCode::internal:
         return "internal";
     }

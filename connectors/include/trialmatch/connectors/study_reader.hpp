@@ -49,6 +49,8 @@ struct PageInfo {
     std::optional<std::int64_t> total_count;
     std::optional<std::string> next_page_token;
     std::uint64_t studies = 0; ///< study objects seen, good or rejected
+    /// Set when the text is not valid JSON (cut off, garbled): the message with line and column.
+    std::optional<std::string> syntax_error;
 };
 
 /// Reads studies from a JSON text held in memory (an HTTP body): one study, an API page, a JSON

@@ -31,6 +31,9 @@ struct RunCounts {
     std::uint64_t updated = 0;
     std::uint64_t unchanged = 0;
     std::uint64_t rejected = 0;
+    std::uint64_t removed = 0; ///< trials marked as gone from the registry or the scope
+    std::uint64_t pages = 0;   ///< registry pages fetched (refresh)
+    std::uint64_t retries = 0; ///< requests repeated after a transient failure (refresh)
 };
 
 struct RunRecord {
@@ -42,6 +45,30 @@ struct RunRecord {
     std::string outcome;     ///< running | ok | partial | failed
     RunCounts counts;
     std::string detail;
+    std::string scope; ///< refresh scope, empty for imports
+};
+
+/// The saved refresh scope and how far the store is up to date.
+struct RefreshState {
+    std::string scope;     ///< canonical scope text
+    std::string watermark; ///< YYYY-MM-DD data date of the last successful run, empty before
+};
+
+/// A registry page fetched by a refresh and kept until the run applies it.
+struct StagedPage {
+    std::int64_t index = 0;
+    std::string body;
+    std::optional<std::string> next_token;
+    std::optional<std::int64_t> total_count;
+    std::int64_t studies = 0;
+};
+
+/// What a run changed, for the refresh change report.
+struct RunChanges {
+    std::vector<std::string> new_trials;
+    std::vector<std::string> updated_trials;
+    std::vector<std::string> removed_trials;
+    std::vector<std::pair<std::string, engine::TrialChange>> changes; ///< (nct_id, change)
 };
 
 struct StoreStats {
@@ -54,6 +81,7 @@ struct StoreStats {
     std::int64_t sites = 0;
     std::int64_t recruiting_sites = 0;
     std::int64_t history_entries = 0;
+    std::int64_t removed = 0; ///< trials marked as gone from the registry or the scope
     std::optional<RunRecord> last_import;
     std::optional<RunRecord> last_refresh;
     std::vector<RunRecord> recent_runs; ///< newest first, up to 5
@@ -122,6 +150,42 @@ public:
                     const RunCounts& counts,
                     std::string_view outcome,
                     std::string_view detail);
+
+    /// Notes that a run brought, changed or removed a trial (outcome new | updated | removed).
+    void record_run_trial(std::int64_t run_id, std::string_view nct_id, std::string_view outcome);
+
+    /// The run's trials and the history it recorded.
+    RunChanges run_changes(std::int64_t run_id) const;
+
+    /// Sets the scope of a run (refresh runs record theirs).
+    void set_run_scope(std::int64_t run_id, std::string_view scope);
+
+    /// The saved refresh scope and watermark, or nothing before the first refresh.
+    std::optional<RefreshState> refresh_state() const;
+
+    /// Saves the scope and watermark (inside the caller's batch, so it moves with the data).
+    void save_refresh_state(const RefreshState& state);
+
+    /// Keeps one fetched page for `query` (its own small transaction, outside any batch).
+    void stage_page(std::string_view query, const StagedPage& page);
+
+    /// The pages kept for `query`, in order, without their bodies (see staged_page_body);
+    /// pages of other queries are dropped.
+    std::vector<StagedPage> staged_pages(std::string_view query);
+
+    /// The body of one kept page.
+    std::string staged_page_body(std::string_view query, std::int64_t index) const;
+
+    /// Drops every kept page (inside the caller's batch).
+    void clear_staged_pages();
+
+    /// Marks every live trial whose id is not in `present` (sorted) as removed: it stays in the
+    /// store with removed_at set, a "removed" history entry and, when `run_id` is given, a
+    /// run_trials row. Returns the ids marked. Runs inside the caller's batch.
+    std::vector<std::string> mark_removed(const std::vector<std::string>& present, std::int64_t run_id);
+
+    /// True if the trial is stored but marked removed.
+    bool is_removed(std::string_view nct_id) const;
 
     const std::filesystem::path& path() const noexcept;
 

@@ -7,7 +7,7 @@
 namespace trialmatch {
 
 /// Stable error categories; code() picks the CLI exit status and the log key.
-enum class ErrorCode { usage, parse, http, schema, store, io, internal };
+enum class ErrorCode { usage, parse, http, schema, store, io, busy, internal };
 
 /// Name of an error code as used in logs ("parse", "schema", ...).
 const char* to_string(ErrorCode code) noexcept;
