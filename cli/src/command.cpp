@@ -1,6 +1,7 @@
 #include "command.hpp"
 
 #include "commands/import_command.hpp"
+#include "commands/refresh_command.hpp"
 #include "commands/show_command.hpp"
 #include "commands/stats_command.hpp"
 #include "store_location.hpp"
@@ -22,6 +23,7 @@ std::filesystem::path Command::store_path() const {
 std::vector<std::unique_ptr<Command>> make_commands(const GlobalOptions& global) {
     std::vector<std::unique_ptr<Command>> commands;
     commands.push_back(std::make_unique<ImportCommand>(global));
+    commands.push_back(std::make_unique<RefreshCommand>(global));
     commands.push_back(std::make_unique<ShowCommand>(global));
     commands.push_back(std::make_unique<StatsCommand>(global));
     return commands;

@@ -68,11 +68,16 @@ public:
 
     void end_array() { m_writer.EndArray(); }
 
-    /// Closes the document and writes it to stdout with a final newline.
-    void print() {
+    /// Closes the document and returns its text with a final newline.
+    std::string finish() {
         m_writer.EndObject();
-        std::fwrite(m_buffer.GetString(), 1, m_buffer.GetSize(), stdout);
-        std::fputc('\n', stdout);
+        return std::string{m_buffer.GetString(), m_buffer.GetSize()} + "\n";
+    }
+
+    /// Closes the document and writes it to stdout.
+    void print() {
+        const std::string text = finish();
+        std::fwrite(text.data(), 1, text.size(), stdout);
     }
 
 private:

@@ -7,8 +7,9 @@
 
 namespace trialmatch::cli {
 
-TerminalProgress::TerminalProgress(bool enabled) :
+TerminalProgress::TerminalProgress(bool enabled, bool log_lines) :
     m_active(enabled && isatty(STDERR_FILENO) != 0),
+    m_log_lines(log_lines && isatty(STDERR_FILENO) == 0),
     m_start(std::chrono::steady_clock::now()) {}
 
 TerminalProgress::~TerminalProgress() {
@@ -17,6 +18,9 @@ TerminalProgress::~TerminalProgress() {
 
 void TerminalProgress::begin(std::string_view what, std::uint64_t /*total*/) {
     m_what = std::string{what};
+    if (m_log_lines) {
+        fmt::print(stderr, "trialmatch: {}\n", what);
+    }
     draw(false);
 }
 

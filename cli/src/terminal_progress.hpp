@@ -12,7 +12,9 @@ namespace trialmatch::cli {
 /// otherwise stays silent so cron mail and pipes get only results and errors.
 class TerminalProgress final : public engine::ProgressSink {
 public:
-    explicit TerminalProgress(bool enabled);
+    /// `log_lines`: when stderr is not a terminal, write each begin() as a plain line instead
+    /// (refresh logs its pages for cron mail; import stays silent).
+    explicit TerminalProgress(bool enabled, bool log_lines = false);
     TerminalProgress(const TerminalProgress&) = delete;
     TerminalProgress(TerminalProgress&&) = delete;
     TerminalProgress& operator=(const TerminalProgress&) = delete;
@@ -32,6 +34,7 @@ private:
     void draw(bool force);
 
     bool m_active;
+    bool m_log_lines;
     bool m_drawn = false;
     std::string m_what;
     std::uint64_t m_items = 0;

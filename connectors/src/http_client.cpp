@@ -30,6 +30,9 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string value) {
     while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())) != 0) {
         value.pop_back();
     }
+    while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front())) != 0) {
+        value.erase(value.begin());
+    }
     if (value.empty()) {
         return std::nullopt;
     }
@@ -114,7 +117,8 @@ HttpResponse HttpClient::get(const std::string& url) {
     HttpResponse response;
     Headers headers;
     char error_text[CURL_ERROR_SIZE] = {};
-    const std::string agent = options.user_agent.empty() ? default_user_agent() : options.user_agent;
+    const std::string agent =
+        options.user_agent.empty() ? default_user_agent() : options.user_agent;
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
@@ -123,9 +127,11 @@ HttpResponse HttpClient::get(const std::string& url) {
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(curl, CURLOPT_USERAGENT, agent.c_str());
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options.connect_timeout.count()));
+    curl_easy_setopt(
+        curl, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options.connect_timeout.count()));
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_bytes);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.low_speed_time.count()));
+    curl_easy_setopt(
+        curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.low_speed_time.count()));
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, static_cast<long>(options.total_timeout.count()));
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
@@ -142,7 +148,8 @@ HttpResponse HttpClient::get(const std::string& url) {
                                code == CURLE_SEND_ERROR || code == CURLE_PARTIAL_FILE ||
                                code == CURLE_GOT_NOTHING || code == CURLE_COULDNT_CONNECT ||
                                code == CURLE_BAD_CONTENT_ENCODING;
-        throw HttpError{"GET " + url + " failed: " + reason, url, 0, headers.retry_after, transient};
+        throw HttpError{
+            "GET " + url + " failed: " + reason, url, 0, headers.retry_after, transient};
     }
     if (response.status < 200 || response.status > 299) {
         const bool transient = response.status == 429 || response.status >= 500;

@@ -69,7 +69,9 @@ RegistryScope RegistryScope::from_text(std::string_view text) {
 }
 
 RegistryClient::RegistryClient(RegistryOptions options, engine::ProgressSink& progress) :
-    m_options(std::move(options)), m_progress(progress), m_http(m_options.http) {
+    m_options(std::move(options)),
+    m_progress(progress),
+    m_http(m_options.http) {
     while (!m_options.base_url.empty() && m_options.base_url.back() == '/') {
         m_options.base_url.pop_back();
     }
@@ -113,16 +115,17 @@ void RegistryClient::get_with_retries(const std::string& url, Accept&& accept) {
             failure = error.what();
         }
         const double exponent = std::min(attempt, 20U);
-        auto delay = std::chrono::milliseconds{static_cast<std::int64_t>(
-            std::min(static_cast<double>(policy.max_backoff.count()),
-                     static_cast<double>(policy.initial_backoff.count()) * std::pow(2.0, exponent)) *
-            jitter(random))};
+        auto delay = std::chrono::milliseconds{
+            static_cast<std::int64_t>(std::min(static_cast<double>(policy.max_backoff.count()),
+                                               static_cast<double>(policy.initial_backoff.count()) *
+                                                   std::pow(2.0, exponent)) *
+                                      jitter(random))};
         if (retry_after) {
             delay = std::max<std::chrono::milliseconds>(delay, *retry_after);
         }
         if (std::chrono::steady_clock::now() + delay > deadline) {
-            throw Error{ErrorCode::http, "gave up after " + std::to_string(attempt + 1) +
-                                             " attempts: " + failure};
+            throw Error{ErrorCode::http,
+                        "gave up after " + std::to_string(attempt + 1) + " attempts: " + failure};
         }
         ++m_retries;
         m_progress.note("retrying in " + std::to_string(delay.count()) + " ms: " + failure);
@@ -143,7 +146,8 @@ std::string RegistryClient::data_timestamp() {
         timestamp = doc["dataTimestamp"].GetString();
     });
     if (timestamp.size() < 10 || !engine::Date::try_parse(timestamp.substr(0, 10))) {
-        throw Error{ErrorCode::http, "GET " + url + ": unreadable dataTimestamp '" + timestamp + "'"};
+        throw Error{ErrorCode::http,
+                    "GET " + url + ": unreadable dataTimestamp '" + timestamp + "'"};
     }
     return timestamp;
 }
@@ -166,7 +170,8 @@ std::string RegistryClient::listing_query(const RegistryScope& scope,
         query += "&filter.overallStatus=" + m_http.escape(list);
     }
     if (since) {
-        query += "&filter.advanced=" + m_http.escape("AREA[LastUpdatePostDate]RANGE[" + *since + ",MAX]");
+        query += "&filter.advanced=" +
+                 m_http.escape("AREA[LastUpdatePostDate]RANGE[" + *since + ",MAX]");
     }
     if (ids_only) {
         query += "&fields=NCTId";
@@ -174,7 +179,8 @@ std::string RegistryClient::listing_query(const RegistryScope& scope,
     return query;
 }
 
-RegistryPage RegistryClient::fetch_page(const std::string& query, const std::optional<std::string>& token) {
+RegistryPage RegistryClient::fetch_page(const std::string& query,
+                                        const std::optional<std::string>& token) {
     std::string url = m_options.base_url + "/api/v2/studies?" + query;
     url += token ? "&pageToken=" + m_http.escape(*token) : std::string{"&countTotal=true"};
     RegistryPage page;

@@ -694,10 +694,9 @@ void TrialStore::Impl::write_search(std::int64_t id, const Trial& t, bool replac
 UpsertResult
 TrialStore::Impl::upsert(const Trial& t, std::string_view raw_json, std::int64_t run_id) {
     const std::int64_t hash = content_hash(raw_json);
-    auto& existing =
-        statement("SELECT t.id, t.content_hash, t.last_update_posted, length(r.json), "
-                  "t.removed_at IS NOT NULL FROM trials t "
-                  "LEFT JOIN trial_records r ON r.trial_id = t.id WHERE t.nct_id = ?");
+    auto& existing = statement("SELECT t.id, t.content_hash, t.last_update_posted, length(r.json), "
+                               "t.removed_at IS NOT NULL FROM trials t "
+                               "LEFT JOIN trial_records r ON r.trial_id = t.id WHERE t.nct_id = ?");
     existing.bind(1, t.nct_id);
     std::int64_t id = 0;
     std::int64_t stored_hash = 0;
@@ -835,7 +834,8 @@ void TrialStore::Impl::restore(std::int64_t trial_id, std::int64_t run_id) {
     auto& update = statement("UPDATE trials SET removed_at = NULL, updated_at = ? WHERE id = ?");
     Binder{update}.text(utc_now()).integer(trial_id);
     update.exec();
-    add_history(trial_id, run_id, {}, engine::TrialChange{"removed", "", "removed", "listed again"});
+    add_history(
+        trial_id, run_id, {}, engine::TrialChange{"removed", "", "removed", "listed again"});
 }
 
 TrialStore::TrialStore(const fs::path& path, Mode mode) {
@@ -1044,7 +1044,8 @@ StoreStats TrialStore::stats() const {
             impl.db.execAndGet("SELECT count(*) FROM sites WHERE status = 'RECRUITING'").getInt64();
         stats.history_entries = impl.db.execAndGet("SELECT count(*) FROM history").getInt64();
         stats.removed =
-            impl.db.execAndGet("SELECT count(*) FROM trials WHERE removed_at IS NOT NULL").getInt64();
+            impl.db.execAndGet("SELECT count(*) FROM trials WHERE removed_at IS NOT NULL")
+                .getInt64();
         for (const char* kind : {"import", "refresh"}) {
             auto& query = impl.statement(std::string{"SELECT "} + run_columns +
                                          " FROM runs WHERE kind = ? ORDER BY id DESC LIMIT 1");
@@ -1108,7 +1109,9 @@ void TrialStore::finish_run(std::int64_t run_id,
     });
 }
 
-void TrialStore::record_run_trial(std::int64_t run_id, std::string_view nct_id, std::string_view outcome) {
+void TrialStore::record_run_trial(std::int64_t run_id,
+                                  std::string_view nct_id,
+                                  std::string_view outcome) {
     translate("cannot record the run", [&] {
         auto& insert = m_impl->statement(
             "INSERT INTO run_trials (run_id, nct_id, outcome) VALUES (?, ?, ?) "
@@ -1175,7 +1178,8 @@ void TrialStore::save_refresh_state(const RefreshState& state) {
     translate("cannot save the refresh state", [&] {
         auto& upsert = m_impl->statement(
             "INSERT INTO refresh_state (id, scope, watermark, updated_at) VALUES (1, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, watermark = excluded.watermark, "
+            "ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, watermark = "
+            "excluded.watermark, "
             "updated_at = excluded.updated_at");
         Binder binder{upsert};
         binder.text(state.scope);
@@ -1255,8 +1259,8 @@ std::vector<std::string> TrialStore::mark_removed(const std::vector<std::string>
                                                   std::int64_t run_id) {
     return translate("cannot mark removed trials", [&] {
         std::vector<std::pair<std::int64_t, std::string>> gone;
-        auto& live = m_impl->statement(
-            "SELECT id, nct_id, overall_status FROM trials WHERE removed_at IS NULL ORDER BY nct_id");
+        auto& live = m_impl->statement("SELECT id, nct_id, overall_status FROM trials WHERE "
+                                       "removed_at IS NULL ORDER BY nct_id");
         std::vector<std::string> statuses;
         while (live.executeStep()) {
             std::string id = live.getColumn(1).getString();
@@ -1285,9 +1289,48 @@ std::vector<std::string> TrialStore::mark_removed(const std::vector<std::string>
     });
 }
 
+bool TrialStore::mark_one_removed(std::string_view nct_id, std::int64_t run_id) {
+    return translate("cannot mark a removed trial", [&] {
+        auto& query = m_impl->statement(
+            "SELECT id, overall_status FROM trials WHERE nct_id = ? AND removed_at IS NULL");
+        query.bind(1, std::string{nct_id});
+        if (!query.executeStep()) {
+            return false;
+        }
+        const std::int64_t id = query.getColumn(0).getInt64();
+        const std::string status = query.getColumn(1).getString();
+        query.reset();
+        auto& update = m_impl->statement("UPDATE trials SET removed_at = ? WHERE id = ?");
+        Binder{update}.text(utc_now()).integer(id);
+        update.exec();
+        m_impl->add_history(
+            id, run_id, {}, engine::TrialChange{"removed", "", status, "left the scope"});
+        if (run_id != 0) {
+            record_run_trial(run_id, nct_id, "removed");
+        }
+        return true;
+    });
+}
+
+bool TrialStore::contains(std::string_view nct_id) const {
+    return translate("cannot read the store", [&] { return m_impl->trial_id(nct_id) != 0; });
+}
+
+void TrialStore::close_abandoned_runs(std::string_view kind) {
+    translate("cannot record the run", [&] {
+        auto& update = m_impl->statement("UPDATE runs SET outcome = 'died', detail = 'the process "
+                                         "ended before the run finished' "
+                                         "WHERE kind = ? AND outcome = 'running'");
+        update.bind(1, std::string{kind});
+        update.exec();
+        return 0;
+    });
+}
+
 bool TrialStore::is_removed(std::string_view nct_id) const {
     return translate("cannot read the store", [&] {
-        auto& query = m_impl->statement("SELECT removed_at IS NOT NULL FROM trials WHERE nct_id = ?");
+        auto& query =
+            m_impl->statement("SELECT removed_at IS NOT NULL FROM trials WHERE nct_id = ?");
         query.bind(1, std::string{nct_id});
         return query.executeStep() && query.getColumn(0).getInt() != 0;
     });

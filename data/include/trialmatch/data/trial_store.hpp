@@ -182,10 +182,21 @@ public:
     /// Marks every live trial whose id is not in `present` (sorted) as removed: it stays in the
     /// store with removed_at set, a "removed" history entry and, when `run_id` is given, a
     /// run_trials row. Returns the ids marked. Runs inside the caller's batch.
-    std::vector<std::string> mark_removed(const std::vector<std::string>& present, std::int64_t run_id);
+    std::vector<std::string> mark_removed(const std::vector<std::string>& present,
+                                          std::int64_t run_id);
+
+    /// Marks one live trial as removed (it left the scope); false if it is absent or already so.
+    bool mark_one_removed(std::string_view nct_id, std::int64_t run_id);
 
     /// True if the trial is stored but marked removed.
     bool is_removed(std::string_view nct_id) const;
+
+    /// True if the trial is stored (live or removed).
+    bool contains(std::string_view nct_id) const;
+
+    /// Marks runs of `kind` still "running" as "died" (a run killed before it could finish);
+    /// call only while holding the writer's lock.
+    void close_abandoned_runs(std::string_view kind);
 
     const std::filesystem::path& path() const noexcept;
 
