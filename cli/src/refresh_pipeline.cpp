@@ -31,7 +31,8 @@ public:
         }
         if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
             ::close(m_fd);
-            throw Error{ErrorCode::busy, "another refresh is already running on " + store_path.string()};
+            throw Error{ErrorCode::busy,
+                        "another refresh is already running on " + store_path.string()};
         }
     }
 
@@ -51,7 +52,8 @@ class IdSink final : public connectors::StudySink {
 public:
     explicit IdSink(std::vector<std::string>& ids) : m_ids(ids) {}
 
-    void study(const connectors::SourceLocation& /*where*/, connectors::ParsedStudy&& study) override {
+    void study(const connectors::SourceLocation& /*where*/,
+               connectors::ParsedStudy&& study) override {
         m_ids.push_back(std::move(study.trial.nct_id));
     }
 
@@ -69,22 +71,28 @@ public:
               RefreshReport& report,
               std::vector<std::string>& present,
               const std::function<void(const connectors::Rejection&)>& on_rejection) :
-        m_store(store), m_scope(scope), m_report(report), m_present(present), m_on_rejection(on_rejection) {}
+        m_store(store),
+        m_scope(scope),
+        m_report(report),
+        m_present(present),
+        m_on_rejection(on_rejection) {}
 
-    void study(const connectors::SourceLocation& /*where*/, connectors::ParsedStudy&& study) override {
+    void study(const connectors::SourceLocation& /*where*/,
+               connectors::ParsedStudy&& study) override {
         const auto& trial = study.trial;
         auto& counts = m_report.counts;
         ++counts.read;
         const bool in_scope =
-            m_scope.statuses.empty() || std::find(m_scope.statuses.begin(), m_scope.statuses.end(),
-                                                  trial.overall_status) != m_scope.statuses.end();
+            m_scope.statuses.empty() ||
+            std::find(m_scope.statuses.begin(), m_scope.statuses.end(), trial.overall_status) !=
+                m_scope.statuses.end();
         // Incremental listings are not filtered by status, so that a trial which closes is seen:
         // it is stored with its new status and marked as having left the scope.
         if (!in_scope && !m_store.contains(trial.nct_id)) {
             ++m_report.out_of_scope;
             return;
         }
-        switch (m_store.upsert(trial, study.compact_json, m_report.run_id)) {
+        switch (m_store.upsert(trial, study.compact_json, m_report.run_id, in_scope)) {
         case data::UpsertResult::inserted:
             ++counts.inserted;
             m_store.record_run_trial(m_report.run_id, trial.nct_id, "new");
@@ -146,9 +154,10 @@ std::vector<std::string> list_ids(connectors::RegistryClient& client,
         token = page.next_token;
     } while (token);
     if (announced && static_cast<std::int64_t>(ids.size()) != *announced) {
-        throw Error{ErrorCode::http, "the registry announced " + std::to_string(*announced) +
-                                         " ids for the scope but listed " + std::to_string(ids.size()) +
-                                         "; nothing was changed"};
+        throw Error{ErrorCode::http,
+                    "the registry announced " + std::to_string(*announced) +
+                        " ids for the scope but listed " + std::to_string(ids.size()) +
+                        "; nothing was changed"};
     }
     return ids;
 }
@@ -158,13 +167,15 @@ std::vector<std::string> list_ids(connectors::RegistryClient& client,
 connectors::RegistryScope default_refresh_scope() {
     connectors::RegistryScope scope;
     scope.condition = "melanoma OR \"solid tumor\" OR \"solid tumors\" OR \"advanced cancer\"";
-    scope.statuses = {"RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "ACTIVE_NOT_RECRUITING"};
+    scope.statuses = {
+        "RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "ACTIVE_NOT_RECRUITING"};
     return scope;
 }
 
-RefreshReport refresh_registry(const RefreshConfig& config,
-                               engine::ProgressSink& progress,
-                               const std::function<void(const connectors::Rejection&)>& on_rejection) {
+RefreshReport
+refresh_registry(const RefreshConfig& config,
+                 engine::ProgressSink& progress,
+                 const std::function<void(const connectors::Rejection&)>& on_rejection) {
     if (config.since && !engine::Date::try_parse(*config.since)) {
         throw Error{ErrorCode::usage, "--since '" + *config.since + "' is not a date (YYYY-MM-DD)"};
     }
@@ -175,7 +186,8 @@ RefreshReport refresh_registry(const RefreshConfig& config,
     const auto state = store.refresh_state();
     const connectors::RegistryScope scope =
         config.scope ? *config.scope
-                     : (state ? connectors::RegistryScope::from_text(state->scope) : default_refresh_scope());
+                     : (state ? connectors::RegistryScope::from_text(state->scope)
+                              : default_refresh_scope());
     RefreshReport report;
     report.scope = scope.to_text();
     const bool scope_changed = state && state->scope != report.scope;
@@ -233,7 +245,8 @@ RefreshReport refresh_registry(const RefreshConfig& config,
                     throw;
                 }
                 restarted = true;
-                progress.note("the kept page token was refused; fetching the listing from the start");
+                progress.note(
+                    "the kept page token was refused; fetching the listing from the start");
                 store.clear_staged_pages();
                 pages.clear();
                 received = 0;
@@ -254,14 +267,17 @@ RefreshReport refresh_registry(const RefreshConfig& config,
         }
         if (!pages.front().total_count) {
             store.clear_staged_pages();
-            throw Error{ErrorCode::http, "the registry did not announce a total for the listing; nothing was changed"};
+            throw Error{
+                ErrorCode::http,
+                "the registry did not announce a total for the listing; nothing was changed"};
         }
         report.announced = *pages.front().total_count;
         if (static_cast<std::int64_t>(received) != report.announced) {
             store.clear_staged_pages();
-            throw Error{ErrorCode::http, "the registry announced " + std::to_string(report.announced) +
-                                             " studies but sent " + std::to_string(received) +
-                                             "; nothing was changed"};
+            throw Error{ErrorCode::http,
+                        "the registry announced " + std::to_string(report.announced) +
+                            " studies but sent " + std::to_string(received) +
+                            "; nothing was changed"};
         }
 
         std::vector<std::string> listed;
@@ -293,8 +309,9 @@ RefreshReport refresh_registry(const RefreshConfig& config,
         store.finish_run(report.run_id,
                          report.counts,
                          report.counts.rejected == 0 ? "ok" : "partial",
-                         report.counts.rejected == 0 ? ""
-                                                     : std::to_string(report.counts.rejected) + " rejected");
+                         report.counts.rejected == 0
+                             ? ""
+                             : std::to_string(report.counts.rejected) + " rejected");
         store.commit_batch();
         in_batch = false;
     } catch (const std::exception& failure) {
@@ -340,7 +357,9 @@ std::string refresh_report_json(const RefreshReport& report) {
     };
     ids("new_trials", report.changes.new_trials);
     ids("removed_trials", report.changes.removed_trials);
-    const auto changes = [&](const char* name, const std::function<bool(const engine::TrialChange&)>& wanted, bool values) {
+    const auto changes = [&](const char* name,
+                             const std::function<bool(const engine::TrialChange&)>& wanted,
+                             bool values) {
         json.key(name);
         json.start_array();
         for (const auto& [id, change] : report.changes.changes) {
@@ -360,11 +379,26 @@ std::string refresh_report_json(const RefreshReport& report) {
         }
         json.end_array();
     };
-    changes("status_changes", [](const engine::TrialChange& ch) { return ch.field == "overall_status"; }, true);
-    changes("criteria_changes", [](const engine::TrialChange& ch) { return ch.field == "criteria_text"; }, false);
-    changes("sites_opened", [](const engine::TrialChange& ch) { return ch.field == "site_added"; }, true);
-    changes("sites_closed", [](const engine::TrialChange& ch) { return ch.field == "site_removed"; }, true);
-    changes("site_status_changes", [](const engine::TrialChange& ch) { return ch.field == "site_status"; }, true);
+    changes(
+        "status_changes",
+        [](const engine::TrialChange& ch) { return ch.field == "overall_status"; },
+        true);
+    changes(
+        "criteria_changes",
+        [](const engine::TrialChange& ch) { return ch.field == "criteria_text"; },
+        false);
+    changes(
+        "sites_opened",
+        [](const engine::TrialChange& ch) { return ch.field == "site_added"; },
+        true);
+    changes(
+        "sites_closed",
+        [](const engine::TrialChange& ch) { return ch.field == "site_removed"; },
+        true);
+    changes(
+        "site_status_changes",
+        [](const engine::TrialChange& ch) { return ch.field == "site_status"; },
+        true);
     return json.finish();
 }
 

@@ -44,9 +44,10 @@ struct RefreshReport {
 /// \throws Error(busy) if another refresh holds the lock; Error(http) when the registry cannot
 ///         be reached within the retry policy or the count disagrees; data::StoreError. The store's
 ///         trials and watermark are then exactly as before.
-RefreshReport refresh_registry(const RefreshConfig& config,
-                               engine::ProgressSink& progress,
-                               const std::function<void(const connectors::Rejection&)>& on_rejection);
+RefreshReport
+refresh_registry(const RefreshConfig& config,
+                 engine::ProgressSink& progress,
+                 const std::function<void(const connectors::Rejection&)>& on_rejection);
 
 /// The `trialmatch-refresh/1` change report.
 std::string refresh_report_json(const RefreshReport& report);

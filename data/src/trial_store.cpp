@@ -330,7 +330,8 @@ struct TrialStore::Impl {
 
     void write_search(std::int64_t id, const Trial& trial, bool replace);
 
-    UpsertResult upsert(const Trial& trial, std::string_view raw_json, std::int64_t run_id);
+    UpsertResult
+    upsert(const Trial& trial, std::string_view raw_json, std::int64_t run_id, bool restore);
 
     void add_history(std::int64_t trial_id,
                      std::int64_t run_id,
@@ -691,8 +692,10 @@ void TrialStore::Impl::write_search(std::int64_t id, const Trial& t, bool replac
     insert.exec();
 }
 
-UpsertResult
-TrialStore::Impl::upsert(const Trial& t, std::string_view raw_json, std::int64_t run_id) {
+UpsertResult TrialStore::Impl::upsert(const Trial& t,
+                                      std::string_view raw_json,
+                                      std::int64_t run_id,
+                                      bool restore_removed) {
     const std::int64_t hash = content_hash(raw_json);
     auto& existing = statement("SELECT t.id, t.content_hash, t.last_update_posted, length(r.json), "
                                "t.removed_at IS NOT NULL FROM trials t "
@@ -715,7 +718,7 @@ TrialStore::Impl::upsert(const Trial& t, std::string_view raw_json, std::int64_t
     existing.reset();
     // A trial marked removed that the registry lists again comes back, whatever its version.
     const auto keep = [&](UpsertResult result) {
-        if (!stored_removed) {
+        if (!stored_removed || !restore_removed) {
             return result;
         }
         restore(id, run_id);
@@ -909,12 +912,14 @@ void TrialStore::rollback_batch() {
     });
 }
 
-UpsertResult
-TrialStore::upsert(const Trial& trial, std::string_view raw_json, std::int64_t run_id) {
+UpsertResult TrialStore::upsert(const Trial& trial,
+                                std::string_view raw_json,
+                                std::int64_t run_id,
+                                bool restore) {
     return translate(("cannot store " + trial.nct_id).c_str(), [&] {
         m_impl->exec("SAVEPOINT upsert");
         try {
-            const auto result = m_impl->upsert(trial, raw_json, run_id);
+            const auto result = m_impl->upsert(trial, raw_json, run_id, restore);
             m_impl->exec("RELEASE upsert");
             return result;
         } catch (...) {

@@ -3,13 +3,10 @@
 // to the shared original) records exactly the expected history.
 
 #include "cli_runner.hpp"
+#include "json_edit.hpp"
 #include "test_paths.hpp"
 
 #include <catch2/catch.hpp>
-#include <rapidjson/document.h>
-#include <rapidjson/pointer.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <string>
 
@@ -17,57 +14,10 @@ namespace test = trialmatch::test;
 namespace rj = rapidjson;
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string str(const rj::Value& value) {
-    return value.IsString() ? std::string{value.GetString(), value.GetStringLength()}
-                            : std::string{};
-}
-
-rj::Document parse(const std::string& text) {
-    rj::Document doc;
-    doc.Parse(text.c_str());
-    REQUIRE_FALSE(doc.HasParseError());
-    return doc;
-}
-
-/// Applies the edit's operations (replace, remove, add with "-" for append to an array, and
-/// append for text) to `doc`.
-void apply_patch(rj::Document& doc, const rj::Value& patch) {
-    auto& allocator = doc.GetAllocator();
-    for (const auto& operation : patch.GetArray()) {
-        const std::string op = str(operation["op"]);
-        const std::string path = str(operation["path"]);
-        INFO(op << " " << path);
-        if (op == "remove") {
-            REQUIRE(rj::Pointer(path.c_str()).Erase(doc));
-            continue;
-        }
-        rj::Value value{operation["value"], allocator};
-        if (op == "append") {
-            rj::Value* target = rj::Pointer(path.c_str()).Get(doc);
-            REQUIRE(target != nullptr);
-            const std::string joined = str(*target) + str(value);
-            target->SetString(joined.c_str(), static_cast<rj::SizeType>(joined.size()), allocator);
-        } else if (op == "replace") {
-            REQUIRE(rj::Pointer(path.c_str()).Get(doc) != nullptr);
-            rj::Pointer(path.c_str()).Set(doc, value);
-        } else if (op == "add") {
-            rj::Pointer(path.c_str()).Set(doc, value);
-        } else {
-            FAIL("unknown op " << op);
-        }
-    }
-}
-
-std::string to_text(const rj::Value& value) {
-    rj::StringBuffer buffer;
-    rj::Writer<rj::StringBuffer> writer{buffer};
-    value.Accept(writer);
-    return std::string{buffer.GetString(), buffer.GetSize()};
-}
-
-} // namespace
+using test::apply_patch;
+using test::parse;
+using test::str;
+using test::to_text;
 
 TEST_CASE("a newer version of a real record records exactly the expected history",
           "[cli][import]") {

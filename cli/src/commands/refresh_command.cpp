@@ -35,33 +35,46 @@ std::chrono::milliseconds millis(double seconds) {
 } // namespace
 
 void RefreshCommand::setup(CLI::App& subcommand) {
-    subcommand.add_option("--base-url", m_base_url,
+    subcommand.add_option("--base-url",
+                          m_base_url,
                           "registry base URL (default: $TRIALMATCH_REGISTRY_URL, else "
                           "https://clinicaltrials.gov)");
-    subcommand.add_option("--condition", m_condition, "scope: the registry's query.cond (saved in the store)");
-    subcommand.add_option("--term", m_term, "scope: the registry's query.term (saved in the store)");
-    subcommand.add_option("--status", m_status,
-                          "scope: overall statuses, comma-separated (e.g. RECRUITING,NOT_YET_RECRUITING)");
+    subcommand.add_option(
+        "--condition", m_condition, "scope: the registry's query.cond (saved in the store)");
+    subcommand.add_option(
+        "--term", m_term, "scope: the registry's query.term (saved in the store)");
+    subcommand.add_option(
+        "--status",
+        m_status,
+        "scope: overall statuses, comma-separated (e.g. RECRUITING,NOT_YET_RECRUITING)");
     auto* full = subcommand.add_flag("--full", m_full, "fetch the whole scope, not only changes");
-    subcommand.add_option("--since", m_since, "fetch studies updated since DATE (YYYY-MM-DD)")->excludes(full);
-    subcommand.add_flag("--reconcile", m_reconcile, "also list the scope's ids and mark trials that left it");
-    subcommand.add_option("--report", m_report, "write the run's changes as JSON (trialmatch-refresh/1)");
+    subcommand.add_option("--since", m_since, "fetch studies updated since DATE (YYYY-MM-DD)")
+        ->excludes(full);
+    subcommand.add_flag(
+        "--reconcile", m_reconcile, "also list the scope's ids and mark trials that left it");
+    subcommand.add_option(
+        "--report", m_report, "write the run's changes as JSON (trialmatch-refresh/1)");
     subcommand.add_option("--format", m_format, "summary format")
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
     subcommand.add_option("--rate-limit", m_rate_limit, "at most this many requests per minute")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    subcommand.add_option("--retry-for", m_retry_for, "give up a request after retrying this many seconds")
+    subcommand
+        .add_option(
+            "--retry-for", m_retry_for, "give up a request after retrying this many seconds")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
-    subcommand.add_option("--backoff", m_backoff, "first retry delay in seconds (doubles, with jitter)")
+    subcommand
+        .add_option("--backoff", m_backoff, "first retry delay in seconds (doubles, with jitter)")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
-    subcommand.add_option("--page-size", m_page_size, "studies per registry page (the API allows 1000)")
+    subcommand
+        .add_option("--page-size", m_page_size, "studies per registry page (the API allows 1000)")
         ->check(CLI::Range(1, 1000))
         ->capture_default_str();
-    subcommand.add_option("--timeout", m_timeout, "abandon a response that stalls this many seconds")
+    subcommand
+        .add_option("--timeout", m_timeout, "abandon a response that stalls this many seconds")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
 }
@@ -84,7 +97,8 @@ Exit RefreshCommand::run() {
     auto& registry = config.registry;
     if (!m_base_url.empty()) {
         registry.base_url = m_base_url;
-    } else if (const char* url = std::getenv("TRIALMATCH_REGISTRY_URL"); url != nullptr && *url != '\0') {
+    } else if (const char* url = std::getenv("TRIALMATCH_REGISTRY_URL");
+               url != nullptr && *url != '\0') {
         registry.base_url = url;
     }
     registry.requests_per_minute = m_rate_limit;
@@ -96,12 +110,14 @@ Exit RefreshCommand::run() {
     registry.http.total_timeout = std::chrono::seconds{0};
 
     TerminalProgress progress{global().progress, true};
-    const auto report = refresh_registry(config, progress, [&](const connectors::Rejection& rejection) {
-        progress.clear();
-        print_error(fmt::format("rejected {}{}: {}", rejection.where.to_string(),
-                                rejection.nct_id.empty() ? "" : " (" + rejection.nct_id + ")",
-                                rejection.reason));
-    });
+    const auto report =
+        refresh_registry(config, progress, [&](const connectors::Rejection& rejection) {
+            progress.clear();
+            print_error(fmt::format("rejected {}{}: {}",
+                                    rejection.where.to_string(),
+                                    rejection.nct_id.empty() ? "" : " (" + rejection.nct_id + ")",
+                                    rejection.reason));
+        });
     progress.clear();
     const std::string json = refresh_report_json(report);
     if (!m_report.empty()) {
@@ -115,12 +131,23 @@ Exit RefreshCommand::run() {
     if (m_format == "json") {
         fmt::print("{}", json);
     } else {
-        fmt::print("refreshed {} ({}{}) into {}\n", registry.base_url, report.full ? "full" : "since ",
-                   report.since.value_or(""), config.store_path.string());
-        fmt::print("  pages {}, studies {} of {} announced, new {}, updated {}, unchanged {}, removed {}, "
-                   "rejected {}, retries {}\n",
-                   c.pages, c.read, report.announced, c.inserted, c.updated, c.unchanged, c.removed,
-                   c.rejected, c.retries);
+        fmt::print("refreshed {} ({}{}) into {}\n",
+                   registry.base_url,
+                   report.full ? "full" : "since ",
+                   report.since.value_or(""),
+                   config.store_path.string());
+        fmt::print(
+            "  pages {}, studies {} of {} announced, new {}, updated {}, unchanged {}, removed {}, "
+            "rejected {}, retries {}\n",
+            c.pages,
+            c.read,
+            report.announced,
+            c.inserted,
+            c.updated,
+            c.unchanged,
+            c.removed,
+            c.rejected,
+            c.retries);
         fmt::print("  registry data as of {}\n", report.data_timestamp);
     }
     return c.rejected == 0 ? Exit::ok : Exit::processing_error;

@@ -124,9 +124,13 @@ public:
     /// copy of the same version, or an undated copy (a `fields=` projection, say), never writes
     /// history and replaces the stored one only if it is dated where the stored one is not, or
     /// its record is larger; otherwise it counts as unchanged.
+    /// A trial marked removed comes back (removed_at cleared, history noted) unless `restore` is
+    /// false, as for a copy of a trial that is listed but outside the scope.
     /// \throws StoreError on a database failure (the study is then not stored at all).
-    UpsertResult
-    upsert(const engine::Trial& trial, std::string_view raw_json, std::int64_t run_id = 0);
+    UpsertResult upsert(const engine::Trial& trial,
+                        std::string_view raw_json,
+                        std::int64_t run_id = 0,
+                        bool restore = true);
 
     /// The stored trial, or nothing.
     std::optional<engine::Trial> find(std::string_view nct_id) const;
