@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
 # Quick start, command 1: installs what is missing, builds, and runs the main job.
-# The main job loads the registry records into the store and prints what it holds. Until the
-# registry refresh lands it imports a local directory: $TRIALMATCH_IMPORT_DIR, by default the
-# shared ClinicalTrials.gov fixtures beside the checkout.
+# The main job refreshes melanoma trials from ClinicalTrials.gov into the store and prints what
+# the store holds. Offline, it imports a local directory of registry JSON instead: the one named
+# in $TRIALMATCH_IMPORT_DIR, or, when the registry cannot be reached, the real records in
+# ../shared/fixtures/ctgov beside the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh release
 export TRIALMATCH_DB=${TRIALMATCH_DB:-$PWD/build/trials.db}
-source_dir=${TRIALMATCH_IMPORT_DIR:-$PWD/../shared/fixtures/ctgov}
-echo "importing $source_dir into $TRIALMATCH_DB" >&2
+trialmatch=build/cli/trialmatch
 status=0
-build/cli/trialmatch import "$source_dir" || status=$?
-build/cli/trialmatch stats
+if [[ -n "${TRIALMATCH_IMPORT_DIR:-}" ]]; then
+    echo "importing $TRIALMATCH_IMPORT_DIR into $TRIALMATCH_DB" >&2
+    "$trialmatch" import "$TRIALMATCH_IMPORT_DIR" || status=$?
+elif "$trialmatch" refresh --condition melanoma \
+        --status RECRUITING,NOT_YET_RECRUITING,ACTIVE_NOT_RECRUITING --retry-for 60; then
+    :
+else
+    fallback=$PWD/../shared/fixtures/ctgov
+    echo "the registry could not be reached; importing $fallback instead" >&2
+    "$trialmatch" import "$fallback" || status=$?
+fi
+"$trialmatch" stats
 exit "$status"

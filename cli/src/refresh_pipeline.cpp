@@ -230,7 +230,9 @@ refresh_registry(const RefreshConfig& config,
                                     ? std::string{}
                                     : ", " + std::to_string(received) + " of " +
                                           std::to_string(*pages.front().total_count) + " studies"),
-                           0);
+                           pages.empty()
+                               ? 0
+                               : static_cast<std::uint64_t>(pages.front().total_count.value_or(0)));
             std::optional<std::string> token;
             if (!pages.empty()) {
                 token = pages.back().next_token;
@@ -261,7 +263,7 @@ refresh_registry(const RefreshConfig& config,
             page.studies = static_cast<std::int64_t>(fetched.studies);
             store.stage_page(query, page);
             received += fetched.studies;
-            progress.update(0, received);
+            progress.update(received, received);
             page.body.clear();
             pages.push_back(std::move(page));
         }

@@ -16,15 +16,17 @@ TerminalProgress::~TerminalProgress() {
     clear();
 }
 
-void TerminalProgress::begin(std::string_view what, std::uint64_t /*total*/) {
+void TerminalProgress::begin(std::string_view what, std::uint64_t total) {
     m_what = std::string{what};
+    m_total = total;
     if (m_log_lines) {
         fmt::print(stderr, "trialmatch: {}\n", what);
     }
     draw(false);
 }
 
-void TerminalProgress::update(std::uint64_t /*done*/, std::uint64_t items) {
+void TerminalProgress::update(std::uint64_t done, std::uint64_t items) {
+    m_done = done;
     m_items = items;
     draw(false);
 }
@@ -56,8 +58,18 @@ void TerminalProgress::draw(bool force) {
     if (what.size() > 50) {
         what = "..." + what.substr(what.size() - 47);
     }
-    fmt::print(
-        stderr, "\r\033[K{:>9} studies  {:>7.0f}/s  {:>5.1f}s  {}", m_items, rate, seconds, what);
+    std::string eta;
+    if (m_total > 0 && m_done > 0 && m_done < m_total && seconds > 0) {
+        const double done_rate = static_cast<double>(m_done) / seconds;
+        eta = fmt::format("  ETA {:.0f}s", static_cast<double>(m_total - m_done) / done_rate);
+    }
+    fmt::print(stderr,
+               "\r\033[K{:>9} studies  {:>7.0f}/s  {:>5.1f}s{}  {}",
+               m_items,
+               rate,
+               seconds,
+               eta,
+               what);
     std::fflush(stderr);
     m_drawn = true;
 }

@@ -38,6 +38,8 @@ private:
     bool m_drawn = false;
     std::string m_what;
     std::uint64_t m_items = 0;
+    std::uint64_t m_total = 0; ///< size of the current unit, 0 when unknown
+    std::uint64_t m_done = 0;
     std::chrono::steady_clock::time_point m_start;
     std::chrono::steady_clock::time_point m_last_draw;
 };

@@ -118,7 +118,7 @@ TEST_CASE("golden command-line cases", "[cli][golden]") {
 
 TEST_CASE("every command answers -h with its usage", "[cli][golden]") {
     test::TempDir scratch;
-    for (const char* command : {"import", "show", "stats"}) {
+    for (const char* command : {"import", "refresh", "show", "stats"}) {
         INFO(command);
         const auto result = test::run_trialmatch(std::string{command} + " -h", scratch.path());
         CHECK(result.exit == 0);

@@ -14,7 +14,6 @@ namespace trialmatch::test {
 
 namespace rj = rapidjson;
 
-
 inline std::string str(const rj::Value& value) {
     return value.IsString() ? std::string{value.GetString(), value.GetStringLength()}
                             : std::string{};
@@ -62,6 +61,5 @@ inline std::string to_text(const rj::Value& value) {
     value.Accept(writer);
     return std::string{buffer.GetString(), buffer.GetSize()};
 }
-
 
 } // namespace trialmatch::test

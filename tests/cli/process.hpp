@@ -61,9 +61,16 @@ public:
     explicit RegistryServer(const std::filesystem::path& dir) : m_dir(dir) {
         std::filesystem::create_directories(dir / "data");
         write_file(dir / "control.json", "{}");
-        m_pid = spawn({"python3", TRIALMATCH_REGISTRY_SERVER, "--data", (dir / "data").string(),
-                       "--control", (dir / "control.json").string(), "--log", (dir / "requests.log").string(),
-                       "--port-file", (dir / "port").string()},
+        m_pid = spawn({"python3",
+                       TRIALMATCH_REGISTRY_SERVER,
+                       "--data",
+                       (dir / "data").string(),
+                       "--control",
+                       (dir / "control.json").string(),
+                       "--log",
+                       (dir / "requests.log").string(),
+                       "--port-file",
+                       (dir / "port").string()},
                       dir / "server.out",
                       dir / "server.err");
         for (int i = 0; i < 200 && !std::filesystem::exists(dir / "port"); ++i) {
@@ -71,7 +78,8 @@ public:
         }
         const std::string port = read_file(dir / "port");
         if (port.empty()) {
-            throw std::runtime_error{"registry server did not start: " + read_file(dir / "server.err")};
+            throw std::runtime_error{"registry server did not start: " +
+                                     read_file(dir / "server.err")};
         }
         m_url = "http://127.0.0.1:" + port;
     }

@@ -60,7 +60,8 @@ std::vector<fs::path> real_records(std::size_t count) {
 }
 
 /// Copies records into the server's data folder; returns the ids whose status is in scope.
-std::set<std::string> serve(const test::RegistryServer& server, const std::vector<fs::path>& files) {
+std::set<std::string> serve(const test::RegistryServer& server,
+                            const std::vector<fs::path>& files) {
     std::set<std::string> in_scope;
     for (const auto& file : files) {
         fs::copy_file(file, server.data() / file.filename(), fs::copy_options::overwrite_existing);
@@ -78,14 +79,16 @@ std::set<std::string> serve(const test::RegistryServer& server, const std::vecto
 std::string digest(const fs::path& db_path) {
     SQLite::Database db{db_path.string(), SQLite::OPEN_READONLY};
     std::string text;
-    SQLite::Statement trials{db, "SELECT nct_id, content_hash, removed_at IS NOT NULL FROM trials ORDER BY nct_id"};
+    SQLite::Statement trials{
+        db, "SELECT nct_id, content_hash, removed_at IS NOT NULL FROM trials ORDER BY nct_id"};
     while (trials.executeStep()) {
         text += trials.getColumn(0).getString() + " " + trials.getColumn(1).getString() + " " +
                 trials.getColumn(2).getString() + "\n";
     }
     SQLite::Statement state{db, "SELECT scope, coalesce(watermark, '') FROM refresh_state"};
     while (state.executeStep()) {
-        text += "state " + state.getColumn(0).getString() + " " + state.getColumn(1).getString() + "\n";
+        text +=
+            "state " + state.getColumn(0).getString() + " " + state.getColumn(1).getString() + "\n";
     }
     text += "history " + db.execAndGet("SELECT count(*) FROM history").getString() + "\n";
     return text;
@@ -123,13 +126,15 @@ struct Refresh {
     std::string env = "TRIALMATCH_DB='" + (scratch / "trials.db").string() + "'";
 
     test::RunResult run(const test::RegistryServer& server, const std::string& arguments) {
-        return test::run_trialmatch("refresh --base-url " + server.url() + " " + arguments, scratch.path(), env);
+        return test::run_trialmatch(
+            "refresh --base-url " + server.url() + " " + arguments, scratch.path(), env);
     }
 };
 
 } // namespace
 
-TEST_CASE("a full run, then an incremental run that sees changed, new and closed trials", "[cli][refresh]") {
+TEST_CASE("a full run, then an incremental run that sees changed, new and closed trials",
+          "[cli][refresh]") {
     test::TempDir server_dir;
     test::RegistryServer server{server_dir.path()};
     const auto files = real_records(24);
@@ -138,7 +143,9 @@ TEST_CASE("a full run, then an incremental run that sees changed, new and closed
     server.control(R"({"data_timestamp": "2026-11-20T09:00:00"})");
 
     Refresh refresh;
-    const auto first = refresh.run(server, scope_args + fast_args + " --report '" + (refresh.scratch / "r1.json").string() + "'");
+    const auto first = refresh.run(server,
+                                   scope_args + fast_args + " --report '" +
+                                       (refresh.scratch / "r1.json").string() + "'");
     INFO(first.err);
     REQUIRE(first.exit == 0);
     const auto report1 = parse(test::read_file(refresh.scratch / "r1.json"));
@@ -159,9 +166,13 @@ TEST_CASE("a full run, then an incremental run that sees changed, new and closed
         test::apply_patch(doc, parse(patch));
         test::write_file(server.data() / (id + ".json"), test::to_text(doc));
     };
-    edit(closed, R"([{"op": "replace", "path": "/protocolSection/statusModule/overallStatus", "value": "ACTIVE_NOT_RECRUITING"},
+    edit(
+        closed,
+        R"([{"op": "replace", "path": "/protocolSection/statusModule/overallStatus", "value": "ACTIVE_NOT_RECRUITING"},
                      {"op": "replace", "path": "/protocolSection/statusModule/lastUpdatePostDateStruct", "value": {"date": "2026-11-21", "type": "ACTUAL"}}])");
-    edit(changed, R"([{"op": "append", "path": "/protocolSection/eligibilityModule/eligibilityCriteria", "value": "\n* Progression on anti-PD-1"},
+    edit(
+        changed,
+        R"([{"op": "append", "path": "/protocolSection/eligibilityModule/eligibilityCriteria", "value": "\n* Progression on anti-PD-1"},
                       {"op": "add", "path": "/protocolSection/contactsLocationsModule", "value": {"locations": [{"facility": "Loopback Cancer Centre", "city": "Oslo", "country": "Norway", "status": "RECRUITING"}]}},
                       {"op": "replace", "path": "/protocolSection/statusModule/lastUpdatePostDateStruct", "value": {"date": "2026-11-21", "type": "ACTUAL"}}])");
     {
@@ -178,11 +189,14 @@ TEST_CASE("a full run, then an incremental run that sees changed, new and closed
         }
     }
     REQUIRE_FALSE(outside.empty());
-    edit(outside, R"([{"op": "replace", "path": "/protocolSection/statusModule/lastUpdatePostDateStruct", "value": {"date": "2026-11-21", "type": "ACTUAL"}}])");
+    edit(
+        outside,
+        R"([{"op": "replace", "path": "/protocolSection/statusModule/lastUpdatePostDateStruct", "value": {"date": "2026-11-21", "type": "ACTUAL"}}])");
     server.control(R"({"data_timestamp": "2026-11-22T09:00:00"})");
     server.clear_log();
 
-    const auto second = refresh.run(server, fast_args + " --report '" + (refresh.scratch / "r2.json").string() + "'");
+    const auto second = refresh.run(
+        server, fast_args + " --report '" + (refresh.scratch / "r2.json").string() + "'");
     INFO(second.err);
     REQUIRE(second.exit == 0);
     const auto report2 = parse(test::read_file(refresh.scratch / "r2.json"));
@@ -198,22 +212,27 @@ TEST_CASE("a full run, then an incremental run that sees changed, new and closed
     CHECK(str(report2["criteria_changes"][0]["nct_id"]) == changed);
     bool opened = false;
     for (const auto& site : report2["sites_opened"].GetArray()) {
-        opened = opened || (str(site["nct_id"]) == changed && str(site["site"]) == "Loopback Cancer Centre, Oslo, Norway");
+        opened = opened || (str(site["nct_id"]) == changed &&
+                            str(site["site"]) == "Loopback Cancer Centre, Oslo, Norway");
     }
     CHECK(opened);
 
     SQLite::Database db{refresh.db.string(), SQLite::OPEN_READONLY};
     CHECK(db.execAndGet("SELECT count(*) FROM trials WHERE removed_at IS NULL").getInt64() ==
           static_cast<std::int64_t>(in_scope.size()));
-    CHECK(db.execAndGet("SELECT removed_at IS NOT NULL FROM trials WHERE nct_id = '" + closed + "'").getInt() == 1);
-    CHECK(db.execAndGet("SELECT count(*) FROM trials WHERE nct_id = '" + outside + "'").getInt() == 0);
+    CHECK(db.execAndGet("SELECT removed_at IS NOT NULL FROM trials WHERE nct_id = '" + closed + "'")
+              .getInt() == 1);
+    CHECK(db.execAndGet("SELECT count(*) FROM trials WHERE nct_id = '" + outside + "'").getInt() ==
+          0);
     CHECK(db.execAndGet("SELECT watermark FROM refresh_state").getString() == "2026-11-22");
 
     bool incremental_query = false;
     for (const auto& line : server.requests()) {
         const std::string decoded = decode(line);
-        incremental_query = incremental_query ||
-                            decoded.find("filter.advanced=AREA[LastUpdatePostDate]RANGE[2026-11-17,MAX]") != std::string::npos;
+        incremental_query =
+            incremental_query ||
+            decoded.find("filter.advanced=AREA[LastUpdatePostDate]RANGE[2026-11-17,MAX]") !=
+                std::string::npos;
         CHECK(decoded.find("filter.overallStatus") == std::string::npos);
     }
     CHECK(incremental_query);
@@ -224,7 +243,8 @@ TEST_CASE("a full run, then an incremental run that sees changed, new and closed
     CHECK_THAT(third.out, Catch::Contains("new 0, updated 0"));
 }
 
-TEST_CASE("transient faults are retried and the run completes as if nothing happened", "[cli][refresh]") {
+TEST_CASE("transient faults are retried and the run completes as if nothing happened",
+          "[cli][refresh]") {
     test::TempDir server_dir;
     test::RegistryServer server{server_dir.path()};
     serve(server, real_records(24));
@@ -237,13 +257,24 @@ TEST_CASE("transient faults are retried and the run completes as if nothing happ
         const char* control;
         int retries;
     };
+
     const Fault faults[] = {
-        {"429 with Retry-After", R"({"faults": [{"id": "f1", "kind": "429", "page": 1, "times": 1, "retry_after": 1}]})", 1},
+        {"429 with Retry-After",
+         R"({"faults": [{"id": "f1", "kind": "429", "page": 1, "times": 1, "retry_after": 1}]})",
+         1},
         {"503 twice", R"({"faults": [{"id": "f2", "kind": "503", "page": 0, "times": 2}]})", 2},
-        {"connection reset mid-body", R"({"faults": [{"id": "f3", "kind": "reset", "page": 2, "times": 1}]})", 1},
-        {"truncated JSON", R"({"faults": [{"id": "f4", "kind": "truncate", "page": 1, "times": 1}]})", 1},
-        {"invalid JSON", R"({"faults": [{"id": "f5", "kind": "invalid", "page": 0, "times": 1}]})", 1},
-        {"slower than the timeout", R"({"faults": [{"id": "f6", "kind": "slow", "page": 1, "times": 1, "delay": 3}]})", 1},
+        {"connection reset mid-body",
+         R"({"faults": [{"id": "f3", "kind": "reset", "page": 2, "times": 1}]})",
+         1},
+        {"truncated JSON",
+         R"({"faults": [{"id": "f4", "kind": "truncate", "page": 1, "times": 1}]})",
+         1},
+        {"invalid JSON",
+         R"({"faults": [{"id": "f5", "kind": "invalid", "page": 0, "times": 1}]})",
+         1},
+        {"slower than the timeout",
+         R"({"faults": [{"id": "f6", "kind": "slow", "page": 1, "times": 1, "delay": 3}]})",
+         1},
     };
     for (const auto& fault : faults) {
         INFO(fault.name);
@@ -251,7 +282,8 @@ TEST_CASE("transient faults are retried and the run completes as if nothing happ
         Refresh refresh;
         const auto start = std::chrono::steady_clock::now();
         const auto result = refresh.run(server, scope_args + fast_args + " --format json");
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         INFO(result.err);
         REQUIRE(result.exit == 0);
         const auto report = parse(result.out);
@@ -276,7 +308,8 @@ TEST_CASE("giving up leaves the store exactly as it was", "[cli][refresh]") {
     // Newer data waits on the server, but every attempt to fetch it fails.
     for (const auto& file : files) {
         auto doc = parse(test::read_file(file));
-        rj::Pointer("/protocolSection/statusModule/lastUpdatePostDateStruct").Set(doc, parse(R"({"date": "2026-11-21"})"));
+        rj::Pointer("/protocolSection/statusModule/lastUpdatePostDateStruct")
+            .Set(doc, parse(R"({"date": "2026-11-21"})"));
         rj::Pointer("/protocolSection/statusModule/overallStatus").Set(doc, "RECRUITING");
         test::write_file(server.data() / file.filename(), test::to_text(doc));
     }
@@ -286,13 +319,22 @@ TEST_CASE("giving up leaves the store exactly as it was", "[cli][refresh]") {
         const char* control;
         const char* words;
     };
+
     // Order matters: a run that gives up keeps the pages it fetched, and the next run resumes
     // from them (a fault on a page it does not fetch again cannot fire).
     const GiveUp cases[] = {
-        {"count disagrees with countTotal", R"({"data_timestamp": "2026-11-22T09:00:00", "faults": [{"id": "g3", "kind": "count_mismatch", "times": 1}]})", "announced"},
-        {"503 forever", R"({"data_timestamp": "2026-11-22T09:00:00", "faults": [{"id": "g1", "kind": "503", "times": 1000}]})", "gave up after"},
-        {"a permanent 400", R"({"data_timestamp": "2026-11-22T09:00:00", "faults": [{"id": "g4", "kind": "400", "page": 1, "times": 1000}]})", "HTTP 400"},
-        {"503 on a later page", R"({"data_timestamp": "2026-11-22T09:00:00", "faults": [{"id": "g2", "kind": "503", "page": 2, "times": 1000}]})", "gave up after"},
+        {"count disagrees with countTotal",
+         R"({"data_timestamp": "2026-11-22T09:00:00", "faults": [{"id": "g3", "kind": "count_mismatch", "times": 1}]})",
+         "announced"},
+        {"503 forever",
+         R"({"data_timestamp": "2026-11-22T09:00:00", "faults": [{"id": "g1", "kind": "503", "times": 1000}]})",
+         "gave up after"},
+        {"a permanent 400",
+         R"({"data_timestamp": "2026-11-22T09:00:00", "faults": [{"id": "g4", "kind": "400", "page": 1, "times": 1000}]})",
+         "HTTP 400"},
+        {"503 on a later page",
+         R"({"data_timestamp": "2026-11-22T09:00:00", "faults": [{"id": "g2", "kind": "503", "page": 2, "times": 1000}]})",
+         "gave up after"},
     };
     for (const auto& c : cases) {
         INFO(c.name);
@@ -301,7 +343,8 @@ TEST_CASE("giving up leaves the store exactly as it was", "[cli][refresh]") {
         CHECK(result.exit == 1);
         CHECK_THAT(result.err, Catch::Contains(c.words));
         CHECK(digest(refresh.db) == before);
-        const auto stats = parse(test::run_trialmatch("stats --format json", refresh.scratch.path(), refresh.env).out);
+        const auto stats = parse(
+            test::run_trialmatch("stats --format json", refresh.scratch.path(), refresh.env).out);
         CHECK(str(stats["last_refresh"]["outcome"]) == "failed");
     }
 }
@@ -320,9 +363,20 @@ TEST_CASE("a refresh killed at any point is completed by the next run", "[cli][r
         server.control(R"({"page_delay": 0.15})");
         server.clear_log();
         Refresh refresh;
-        const pid_t pid = test::spawn({TRIALMATCH_BIN, "--db", refresh.db.string(), "refresh", "--base-url", server.url(),
-                                       "--status", "RECRUITING,NOT_YET_RECRUITING", "--rate-limit", "100000", "--page-size", "4"},
-                                      refresh.scratch / "out", refresh.scratch / "err");
+        const pid_t pid = test::spawn({TRIALMATCH_BIN,
+                                       "--db",
+                                       refresh.db.string(),
+                                       "refresh",
+                                       "--base-url",
+                                       server.url(),
+                                       "--status",
+                                       "RECRUITING,NOT_YET_RECRUITING",
+                                       "--rate-limit",
+                                       "100000",
+                                       "--page-size",
+                                       "4"},
+                                      refresh.scratch / "out",
+                                      refresh.scratch / "err");
         while (server.requests().size() < 5) {
             std::this_thread::sleep_for(std::chrono::milliseconds{20});
         }
@@ -338,7 +392,8 @@ TEST_CASE("a refresh killed at any point is completed by the next run", "[cli][r
         CHECK(server.requests().size() < full_requests);
         CHECK(digest(refresh.db) == expected);
         CHECK(kept_pages(refresh.db) == 0);
-        const auto stats = parse(test::run_trialmatch("stats --format json", refresh.scratch.path(), refresh.env).out);
+        const auto stats = parse(
+            test::run_trialmatch("stats --format json", refresh.scratch.path(), refresh.env).out);
         CHECK(str(stats["recent_runs"][1]["outcome"]) == "died");
     }
 
@@ -346,16 +401,28 @@ TEST_CASE("a refresh killed at any point is completed by the next run", "[cli][r
         for (const int delay_ms : {5, 30, 60, 90, 120, 160, 220, 300}) {
             INFO("killed after " << delay_ms << " ms");
             Refresh refresh;
-            const pid_t pid = test::spawn({TRIALMATCH_BIN, "--db", refresh.db.string(), "refresh", "--base-url", server.url(),
-                                           "--status", "RECRUITING,NOT_YET_RECRUITING", "--rate-limit", "100000", "--page-size", "4"},
-                                          refresh.scratch / "out", refresh.scratch / "err");
+            const pid_t pid = test::spawn({TRIALMATCH_BIN,
+                                           "--db",
+                                           refresh.db.string(),
+                                           "refresh",
+                                           "--base-url",
+                                           server.url(),
+                                           "--status",
+                                           "RECRUITING,NOT_YET_RECRUITING",
+                                           "--rate-limit",
+                                           "100000",
+                                           "--page-size",
+                                           "4"},
+                                          refresh.scratch / "out",
+                                          refresh.scratch / "err");
             std::this_thread::sleep_for(std::chrono::milliseconds{delay_ms});
             kill(pid, SIGKILL);
             test::wait_exit(pid);
             if (fs::exists(refresh.db)) {
                 // Whatever instant the kill hit, the store opens and holds either nothing or
                 // the complete result, never a part.
-                const auto stats = test::run_trialmatch("stats --format json", refresh.scratch.path(), refresh.env);
+                const auto stats = test::run_trialmatch(
+                    "stats --format json", refresh.scratch.path(), refresh.env);
                 if (stats.exit == 0) {
                     const auto trials = parse(stats.out)["trials"].GetInt64();
                     const auto complete = reference.run(server, args).exit == 0;
@@ -378,7 +445,10 @@ TEST_CASE("one writer at a time; readers keep working during a refresh", "[cli][
     const std::string args = scope_args + " --rate-limit 100000 --page-size 4";
     Refresh refresh;
     REQUIRE(refresh.run(server, args).exit == 0);
-    const auto before = parse(test::run_trialmatch("stats --format json", refresh.scratch.path(), refresh.env).out)["trials"].GetInt64();
+    const auto before =
+        parse(test::run_trialmatch("stats --format json", refresh.scratch.path(), refresh.env)
+                  .out)["trials"]
+            .GetInt64();
 
     // More trials wait on a slow server.
     for (const auto& file : real_records(80)) {
@@ -386,9 +456,19 @@ TEST_CASE("one writer at a time; readers keep working during a refresh", "[cli][
     }
     server.control(R"({"page_delay": 0.1})");
     server.clear_log();
-    const pid_t pid = test::spawn({TRIALMATCH_BIN, "--db", refresh.db.string(), "refresh", "--base-url", server.url(),
-                                   "--full", "--rate-limit", "100000", "--page-size", "4"},
-                                  refresh.scratch / "bg.out", refresh.scratch / "bg.err");
+    const pid_t pid = test::spawn({TRIALMATCH_BIN,
+                                   "--db",
+                                   refresh.db.string(),
+                                   "refresh",
+                                   "--base-url",
+                                   server.url(),
+                                   "--full",
+                                   "--rate-limit",
+                                   "100000",
+                                   "--page-size",
+                                   "4"},
+                                  refresh.scratch / "bg.out",
+                                  refresh.scratch / "bg.err");
     while (server.requests().size() < 2) {
         std::this_thread::sleep_for(std::chrono::milliseconds{20});
     }
@@ -399,7 +479,8 @@ TEST_CASE("one writer at a time; readers keep working during a refresh", "[cli][
     std::set<std::int64_t> seen;
     int status = -1;
     while (true) {
-        const auto stats = test::run_trialmatch("stats --format json", refresh.scratch.path(), refresh.env);
+        const auto stats =
+            test::run_trialmatch("stats --format json", refresh.scratch.path(), refresh.env);
         REQUIRE(stats.exit == 0);
         seen.insert(parse(stats.out)["trials"].GetInt64());
         int raw = 0;
@@ -409,7 +490,10 @@ TEST_CASE("one writer at a time; readers keep working during a refresh", "[cli][
         }
     }
     CHECK(status == 0);
-    const auto after = parse(test::run_trialmatch("stats --format json", refresh.scratch.path(), refresh.env).out)["trials"].GetInt64();
+    const auto after =
+        parse(test::run_trialmatch("stats --format json", refresh.scratch.path(), refresh.env)
+                  .out)["trials"]
+            .GetInt64();
     CHECK(after > before);
     for (const auto count : seen) {
         CHECK((count == before || count == after));
@@ -421,10 +505,21 @@ TEST_CASE("requests carry registry query parameters only", "[cli][refresh]") {
     test::RegistryServer server{server_dir.path()};
     serve(server, real_records(12));
     Refresh refresh;
-    REQUIRE(refresh.run(server, "--condition 'melanoma OR \"solid tumor\"' --term immunotherapy " + scope_args + fast_args).exit == 0);
+    REQUIRE(refresh
+                .run(server,
+                     "--condition 'melanoma OR \"solid tumor\"' --term immunotherapy " +
+                         scope_args + fast_args)
+                .exit == 0);
     REQUIRE(refresh.run(server, "--reconcile" + fast_args).exit == 0);
-    const std::set<std::string> allowed = {"format", "pageSize", "pageToken", "countTotal", "query.cond",
-                                           "query.term", "filter.overallStatus", "filter.advanced", "fields"};
+    const std::set<std::string> allowed = {"format",
+                                           "pageSize",
+                                           "pageToken",
+                                           "countTotal",
+                                           "query.cond",
+                                           "query.term",
+                                           "filter.overallStatus",
+                                           "filter.advanced",
+                                           "fields"};
     const auto lines = server.requests();
     REQUIRE(lines.size() >= 4U);
     bool ids_listing = false;
@@ -432,7 +527,8 @@ TEST_CASE("requests carry registry query parameters only", "[cli][refresh]") {
         INFO(line);
         REQUIRE(line.rfind("GET /api/v2/", 0) == 0);
         const auto query_start = line.find('?');
-        const std::string path = line.substr(4, query_start == std::string::npos ? std::string::npos : query_start - 4);
+        const std::string path =
+            line.substr(4, query_start == std::string::npos ? std::string::npos : query_start - 4);
         CHECK((path == "/api/v2/studies" || path == "/api/v2/version"));
         if (query_start == std::string::npos) {
             continue;

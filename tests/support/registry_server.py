@@ -43,12 +43,26 @@ def control():
         return {}
 
 
+CACHE = {}      # file name -> (mtime_ns, size, study)
+
+
 def load_studies():
-    studies = []
-    for name in sorted(os.listdir(ARGS.data)):
-        if name.endswith(".json"):
-            with open(os.path.join(ARGS.data, name), encoding="utf-8") as f:
-                studies.append(json.load(f))
+    """Every study in the data folder; files are re-read only when they change."""
+    seen = set()
+    with LOCK:
+        for entry in os.scandir(ARGS.data):
+            if not entry.name.endswith(".json"):
+                continue
+            seen.add(entry.name)
+            stat = entry.stat()
+            cached = CACHE.get(entry.name)
+            if cached is None or cached[0] != stat.st_mtime_ns or cached[1] != stat.st_size:
+                with open(entry.path, encoding="utf-8") as f:
+                    CACHE[entry.name] = (stat.st_mtime_ns, stat.st_size, json.load(f))
+        for name in list(CACHE):
+            if name not in seen:
+                del CACHE[name]
+        studies = [study for _, _, study in CACHE.values()]
     studies.sort(key=lambda s: s["protocolSection"]["identificationModule"]["nctId"])
     return studies
 

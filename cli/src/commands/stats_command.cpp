@@ -34,6 +34,11 @@ void json_run_value(JsonOutput& json, const data::RunRecord& run) {
     json.field("updated", run.counts.updated);
     json.field("unchanged", run.counts.unchanged);
     json.field("rejected", run.counts.rejected);
+    json.field("removed", run.counts.removed);
+    json.field("pages", run.counts.pages);
+    json.field("retries", run.counts.retries);
+    json.field_or_null("scope", run.scope);
+    json.field_or_null("detail", run.detail);
     json.end_object();
 }
 
@@ -47,16 +52,27 @@ void json_run(JsonOutput& json, const char* name, const std::optional<data::RunR
 }
 
 std::string run_line(const data::RunRecord& run) {
-    return fmt::format("{} {} {} ({}): read {}, new {}, updated {}, unchanged {}, rejected {}",
-                       run.started_at,
-                       run.kind,
-                       run.outcome,
-                       run.source,
-                       run.counts.read,
-                       run.counts.inserted,
-                       run.counts.updated,
-                       run.counts.unchanged,
-                       run.counts.rejected);
+    std::string line =
+        fmt::format("{} {} {} ({}): read {}, new {}, updated {}, unchanged {}, rejected {}",
+                    run.started_at,
+                    run.kind,
+                    run.outcome,
+                    run.source,
+                    run.counts.read,
+                    run.counts.inserted,
+                    run.counts.updated,
+                    run.counts.unchanged,
+                    run.counts.rejected);
+    if (run.kind == "refresh") {
+        line += fmt::format(", removed {}, pages {}, retries {}",
+                            run.counts.removed,
+                            run.counts.pages,
+                            run.counts.retries);
+    }
+    if (!run.detail.empty()) {
+        line += " - " + run.detail;
+    }
+    return line;
 }
 
 void text_counts(const char* title, const Counts& counts) {
@@ -90,6 +106,7 @@ Exit StatsCommand::run() {
         json.field("sites", stats.sites);
         json.field("recruiting_sites", stats.recruiting_sites);
         json.field("history_entries", stats.history_entries);
+        json.field("removed_trials", stats.removed);
         json_run(json, "last_import", stats.last_import);
         json_run(json, "last_refresh", stats.last_refresh);
         json.key("recent_runs");
@@ -109,11 +126,21 @@ Exit StatsCommand::run() {
     fmt::print("sites:      {} ({} recruiting)\n", stats.sites, stats.recruiting_sites);
     fmt::print("conditions: {} distinct\n", stats.distinct_conditions);
     fmt::print("history:    {} recorded changes\n", stats.history_entries);
+    if (stats.removed > 0) {
+        fmt::print("removed:    {} trials no longer listed in the scope (kept, never matched)\n",
+                   stats.removed);
+    }
     text_counts("by status", stats.by_status);
     text_counts("by phase", stats.by_phase);
     text_counts("top conditions", stats.top_conditions);
     fmt::print("last import:  {}\n", stats.last_import ? run_line(*stats.last_import) : "never");
     fmt::print("last refresh: {}\n", stats.last_refresh ? run_line(*stats.last_refresh) : "never");
+    if (stats.recent_runs.size() > 1) {
+        fmt::print("recent runs:\n");
+        for (const auto& run : stats.recent_runs) {
+            fmt::print("  {}\n", run_line(run));
+        }
+    }
     return Exit::ok;
 }
 
