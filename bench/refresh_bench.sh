@@ -9,7 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-100000}
 work=${TRIALMATCH_BENCH_DIR:-/tmp/trialmatch-refresh-bench}
-rm -rf "$work" && mkdir -p "$work/data"
+rm -f "$work"/trials.db* "$work/requests.log" "$work/port"
+mkdir -p "$work/data"
+# The generated records are kept between runs of the same N (generation takes minutes).
+if [[ "$(cat "$work/generated" 2>/dev/null)" != "$n" ]]; then
+rm -rf "$work/data" && mkdir -p "$work/data"
 python3 - "$n" "$work/data" <<'PY'
 import json, os, sys
 n, out = int(sys.argv[1]), sys.argv[2]
@@ -24,6 +28,8 @@ for i in range(n):
     with open(os.path.join(out, ident["nctId"] + ".json"), "w") as f:
         json.dump(study, f)
 PY
+echo "$n" > "$work/generated"
+fi
 echo '{"data_timestamp": "2026-11-20T09:00:00"}' > "$work/control.json"
 python3 tests/support/registry_server.py --data "$work/data" --control "$work/control.json" \
     --log "$work/requests.log" --port-file "$work/port" &
@@ -49,6 +55,7 @@ for i in range(0, n, 100):
     study["protocolSection"]["statusModule"]["overallStatus"] = "ACTIVE_NOT_RECRUITING"
     json.dump(study, open(path, "w"))
 PY
+rm -f "$work/generated"
 echo '{"data_timestamp": "2026-11-22T09:00:00"}' > "$work/control.json"
 curl -s "$url/api/v2/studies?pageSize=1" >/dev/null
 /usr/bin/time -f "incremental refresh (1 %% changed): %e s, peak RSS %M KB" build/cli/trialmatch --no-progress \

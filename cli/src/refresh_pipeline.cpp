@@ -264,7 +264,9 @@ refresh_registry(const RefreshConfig& config,
             store.stage_page(query, page);
             received += fetched.studies;
             progress.update(received, received);
-            page.body.clear();
+            // The store keeps the body; release it now (assigning an empty string would keep the
+            // capacity, and a full run holds a few hundred pages).
+            std::string{}.swap(page.body);
             pages.push_back(std::move(page));
         }
         if (!pages.front().total_count) {

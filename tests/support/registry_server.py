@@ -43,7 +43,24 @@ def control():
         return {}
 
 
-CACHE = {}      # file name -> (mtime_ns, size, study)
+CACHE = {}      # file name -> (mtime_ns, size, Study)
+
+
+class Study:
+    """One record: what the filters need, and its compact JSON text, ready to send."""
+
+    def __init__(self, record):
+        p = record.get("protocolSection", {})
+        ident = p.get("identificationModule", {})
+        status = p.get("statusModule", {})
+        conditions = p.get("conditionsModule", {})
+        self.nct_id = ident["nctId"]
+        self.status = status.get("overallStatus")
+        self.posted = status.get("lastUpdatePostDateStruct", {}).get("date", "")
+        self.text = " ".join([ident.get("briefTitle", ""), ident.get("officialTitle", "")] +
+                             conditions.get("conditions", []) + conditions.get("keywords", [])).lower()
+        self.raw = json.dumps(record, separators=(",", ":"))
+        self.ids_only = json.dumps({"protocolSection": {"identificationModule": {"nctId": self.nct_id}}})
 
 
 def load_studies():
@@ -58,57 +75,39 @@ def load_studies():
             cached = CACHE.get(entry.name)
             if cached is None or cached[0] != stat.st_mtime_ns or cached[1] != stat.st_size:
                 with open(entry.path, encoding="utf-8") as f:
-                    CACHE[entry.name] = (stat.st_mtime_ns, stat.st_size, json.load(f))
+                    CACHE[entry.name] = (stat.st_mtime_ns, stat.st_size, Study(json.load(f)))
         for name in list(CACHE):
             if name not in seen:
                 del CACHE[name]
         studies = [study for _, _, study in CACHE.values()]
-    studies.sort(key=lambda s: s["protocolSection"]["identificationModule"]["nctId"])
+    studies.sort(key=lambda s: s.nct_id)
     return studies
 
 
-def text_of(study, *paths):
-    out = []
-    p = study.get("protocolSection", {})
-    out.append(p.get("identificationModule", {}).get("briefTitle", ""))
-    out.append(p.get("identificationModule", {}).get("officialTitle", ""))
-    out += p.get("conditionsModule", {}).get("conditions", [])
-    out += p.get("conditionsModule", {}).get("keywords", [])
-    return " ".join(out).lower()
-
-
 def matches(study, params):
-    p = study["protocolSection"]
     cond = params.get("query.cond")
     if cond:
         terms = [t.strip().strip('"').lower() for t in cond.split(" OR ")]
-        hay = text_of(study)
-        if not any(t in hay for t in terms):
+        if not any(t in study.text for t in terms):
             return False
     term = params.get("query.term")
-    if term and term.lower() not in json.dumps(study).lower():
+    if term and term.lower() not in study.raw.lower():
         return False
     statuses = params.get("filter.overallStatus")
-    if statuses:
-        allowed = set(statuses.replace("|", ",").split(","))
-        if p.get("statusModule", {}).get("overallStatus") not in allowed:
-            return False
+    if statuses and study.status not in set(statuses.replace("|", ",").split(",")):
+        return False
     advanced = params.get("filter.advanced")
     if advanced:
         prefix = "AREA[LastUpdatePostDate]RANGE["
         assert advanced.startswith(prefix), advanced
         since = advanced[len(prefix):].split(",")[0]
-        posted = p.get("statusModule", {}).get("lastUpdatePostDateStruct", {}).get("date", "")
-        if posted < since:
+        if study.posted < since:
             return False
     return True
 
 
 def project(study, fields):
-    if fields == "NCTId":
-        nct = study["protocolSection"]["identificationModule"]["nctId"]
-        return {"protocolSection": {"identificationModule": {"nctId": nct}}}
-    return study
+    return study.ids_only if fields == "NCTId" else study.raw
 
 
 def take_fault(page):
@@ -175,11 +174,11 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(delay)
 
         chunk = studies[offset:offset + size]
-        payload = {"studies": chunk}
+        tail = {}
         if offset + size < len(studies):
-            payload["nextPageToken"] = "%s:%d" % (session, offset + size)
+            tail["nextPageToken"] = "%s:%d" % (session, offset + size)
         if not token and params.get("countTotal") == "true":
-            payload["totalCount"] = len(studies)
+            tail["totalCount"] = len(studies)
 
         fault = take_fault(page)
         kind = fault["kind"] if fault else None
@@ -192,9 +191,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(400, {"error": "bad request"})
         if kind == "slow":
             time.sleep(fault.get("delay", 5))
-        if kind == "count_mismatch" and "totalCount" in payload:
-            payload["totalCount"] += 1
-        body = json.dumps(payload).encode()
+        if kind == "count_mismatch" and "totalCount" in tail:
+            tail["totalCount"] += 1
+        extra = "".join(",%s:%s" % (json.dumps(k), json.dumps(v)) for k, v in tail.items())
+        body = ('{"studies":[' + ",".join(chunk) + "]" + extra + "}").encode()
         if kind == "invalid":
             body = b"<html><body>Service temporarily unavailable</body></html>"
         if kind == "truncate":

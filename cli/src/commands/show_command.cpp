@@ -28,7 +28,9 @@ std::string date_text(const std::optional<engine::TypedDate>& date) {
                          : fmt::format("{} ({})", date->date.to_string(), type);
 }
 
-void print_text(const engine::Trial& t, const std::vector<engine::RecordedChange>& history) {
+void print_text(const engine::Trial& t,
+                const std::vector<engine::RecordedChange>& history,
+                bool removed) {
     fmt::print("{}  {}\n", t.nct_id, or_dash(t.brief_title));
     if (!t.acronym.empty()) {
         fmt::print("acronym:        {}\n", t.acronym);
@@ -36,6 +38,9 @@ void print_text(const engine::Trial& t, const std::vector<engine::RecordedChange
     fmt::print("status:         {}{}\n",
                or_dash(t.overall_status),
                t.why_stopped.empty() ? "" : " (why stopped: " + t.why_stopped + ")");
+    if (removed) {
+        fmt::print("registry:       no longer listed in the refresh scope (see history)\n");
+    }
     fmt::print("phases:         {}\n", or_dash(engine::join(t.phases, "/")));
     fmt::print("study type:     {}\n", or_dash(t.study_type));
     fmt::print("enrollment:     {}\n",
@@ -128,7 +133,7 @@ Exit ShowCommand::run() {
     if (m_format == "json") {
         fmt::print("{}\n", connectors::write_show_json(*trial, history));
     } else {
-        print_text(*trial, history);
+        print_text(*trial, history, store.is_removed(id));
     }
     return Exit::ok;
 }
