@@ -438,7 +438,7 @@ TEST_CASE("a refresh killed at any point is completed by the next run", "[cli][r
     }
 }
 
-TEST_CASE("one writer at a time; readers keep working during a refresh", "[cli][refresh]") {
+TEST_CASE("one writer at a time, and readers keep working during a refresh", "[cli][refresh]") {
     test::TempDir server_dir;
     test::RegistryServer server{server_dir.path()};
     serve(server, real_records(40));

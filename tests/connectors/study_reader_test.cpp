@@ -65,7 +65,7 @@ TEST_CASE("a real API page yields its studies and its paging fields", "[connecto
     CHECK(sink.positions.back() == "page1 studies[49]");
 }
 
-TEST_CASE("one broken study in a page is rejected with its path; the others are read",
+TEST_CASE("one broken study in a page is rejected with its path, the others are read",
           "[connectors][reader]") {
     const std::string page = "{\"totalCount\": 3, \"studies\": [" + study_text("NCT03983954") +
                              ",\n" + bad_text("phases_string.json") + ",\n" +
