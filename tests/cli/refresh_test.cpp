@@ -404,6 +404,40 @@ TEST_CASE("a refresh killed at any point is completed by the next run", "[cli][r
         CHECK(str(stats["recent_runs"][1]["outcome"]) == "died");
     }
 
+    SECTION("between pages, then the registry forgets its page tokens") {
+        server.control(R"({"page_delay": 0.15})");
+        Refresh refresh;
+        const pid_t pid = spawn_refresh(refresh,
+                                        server,
+                                        {"--status",
+                                         "RECRUITING,NOT_YET_RECRUITING",
+                                         "--rate-limit",
+                                         "100000",
+                                         "--page-size",
+                                         "4"},
+                                        "run");
+        server.clear_log();
+        while (server.requests().size() < 4) {
+            std::this_thread::sleep_for(std::chrono::milliseconds{20});
+        }
+        kill(pid, SIGKILL);
+        test::wait_exit(pid);
+        REQUIRE(kept_pages(refresh.db) >= 2);
+        server.control("{}");
+        // A restarted registry knows none of the old tokens: the kept token is refused with 400,
+        // and the run fetches the listing again from its first page.
+        test::TempDir restarted_dir;
+        test::RegistryServer restarted{restarted_dir.path()};
+        for (const auto& entry : fs::directory_iterator{server.data()}) {
+            fs::copy_file(entry.path(), restarted.data() / entry.path().filename());
+        }
+        const auto rerun = refresh.run(restarted, args);
+        INFO(rerun.err);
+        REQUIRE(rerun.exit == 0);
+        CHECK_THAT(rerun.err, Catch::Contains("page token was refused"));
+        CHECK(digest(refresh.db) == expected);
+    }
+
     SECTION("at many instants, including while the transaction commits") {
         for (const int delay_ms : {5, 30, 60, 90, 120, 160, 220, 300}) {
             INFO("killed after " << delay_ms << " ms");
