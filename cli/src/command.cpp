@@ -16,6 +16,14 @@ void print_error(const std::string& message) {
     fmt::print(stderr, "trialmatch: {}\n", message);
 }
 
+void print_rejection(const connectors::Rejection& rejection) {
+    std::string where = rejection.where.to_string();
+    if (!rejection.nct_id.empty()) {
+        where += " (" + rejection.nct_id + ")";
+    }
+    print_error("rejected " + where + ": " + rejection.reason);
+}
+
 std::filesystem::path Command::store_path() const {
     return resolve_store_path(m_global.db);
 }

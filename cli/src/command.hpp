@@ -1,5 +1,7 @@
 #pragma once
 
+#include "trialmatch/connectors/study_reader.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
@@ -18,8 +20,11 @@ struct GlobalOptions {
     bool progress = true; ///< --no-progress turns the TTY progress bar off
 };
 
-/// Wraps std::string to "<file>: <message>" style lines on stderr, prefixed with "trialmatch: ".
+/// Writes one line "trialmatch: <message>" on stderr.
 void print_error(const std::string& message);
+
+/// Writes "trialmatch: rejected <file> <position> (<NCT id>): <reason>" on stderr.
+void print_rejection(const connectors::Rejection& rejection);
 
 /// One subcommand: setup() declares its CLI11 options (parsing only, no I/O),
 /// run() does the work and returns the exit status.

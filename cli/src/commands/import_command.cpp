@@ -31,11 +31,7 @@ Exit ImportCommand::run() {
     const auto report =
         import_studies(config, progress, [&](const connectors::Rejection& rejection) {
             progress.clear();
-            std::string where = rejection.where.to_string();
-            if (!rejection.nct_id.empty()) {
-                where += " (" + rejection.nct_id + ")";
-            }
-            print_error(fmt::format("rejected {}: {}", where, rejection.reason));
+            print_rejection(rejection);
         });
     progress.clear();
     const auto& c = report.counts;

@@ -113,10 +113,7 @@ Exit RefreshCommand::run() {
     const auto report =
         refresh_registry(config, progress, [&](const connectors::Rejection& rejection) {
             progress.clear();
-            print_error(fmt::format("rejected {}{}: {}",
-                                    rejection.where.to_string(),
-                                    rejection.nct_id.empty() ? "" : " (" + rejection.nct_id + ")",
-                                    rejection.reason));
+            print_rejection(rejection);
         });
     progress.clear();
     const std::string json = refresh_report_json(report);
