@@ -39,7 +39,7 @@ ImmuneResponse immune_category(Response response) {
 /// What one scan shows, in RECIST terms, with new lesions counted from `known_new` on
 /// (iRECIST rule 5: after a reset only lesions beyond those already recorded count).
 struct Reading {
-    Response recist = Response::not_evaluable;  ///< plain RECIST 1.1, every new lesion counts
+    Response recist = Response::not_evaluable;   ///< plain RECIST 1.1, every new lesion counts
     Response relative = Response::not_evaluable; ///< with only lesions beyond known_new
     std::string reason;
 };
@@ -59,8 +59,8 @@ Reading read_scan(const ScanMeasurement& scan,
     if (baseline) {
         if (scan.target_sum_mm) {
             target = target_response(*scan.target_sum_mm, *baseline, *nadir, scan.targets_complete);
-            reading.reason = "target sum " + mm(*scan.target_sum_mm) + " (baseline " + mm(*baseline) +
-                             ", nadir " + mm(*nadir) + ")";
+            reading.reason = "target sum " + mm(*scan.target_sum_mm) + " (baseline " +
+                             mm(*baseline) + ", nadir " + mm(*nadir) + ")";
         } else {
             target = Response::not_evaluable;
             reading.reason = "target lesions not measured";
@@ -139,7 +139,9 @@ Response target_response(double sum_mm, double baseline_mm, double nadir_mm, boo
     return Response::stable; // §1.2 TR rule 4
 }
 
-Response overall_response(std::optional<Response> target, NonTarget non_target, std::optional<int> new_lesions) {
+Response overall_response(std::optional<Response> target,
+                          NonTarget non_target,
+                          std::optional<int> new_lesions) {
     // §1.2 overall table: any PD row
     if ((new_lesions && *new_lesions > 0) || target == Response::progression ||
         non_target == NonTarget::progression) {
@@ -165,8 +167,9 @@ Response overall_response(std::optional<Response> target, NonTarget non_target, 
     }
     switch (*target) {
     case Response::complete:
-        return non_target == NonTarget::complete || non_target == NonTarget::none ? Response::complete
-                                                                                  : Response::partial;
+        return non_target == NonTarget::complete || non_target == NonTarget::none
+                   ? Response::complete
+                   : Response::partial;
     case Response::partial:
         return Response::partial;
     case Response::stable:
@@ -180,9 +183,12 @@ Response overall_response(std::optional<Response> target, NonTarget non_target, 
     return Response::not_evaluable;
 }
 
-ResponseHistory assess_responses(const ScanMeasurement& baseline, const std::vector<ScanMeasurement>& scans) {
+ResponseHistory assess_responses(const ScanMeasurement& baseline,
+                                 const std::vector<ScanMeasurement>& scans) {
     std::vector<ScanMeasurement> ordered = scans;
-    std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.date < b.date; });
+    std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+        return a.date < b.date;
+    });
 
     ResponseHistory history;
     const std::optional<double> baseline_sum = baseline.target_sum_mm;
@@ -227,13 +233,15 @@ ResponseHistory assess_responses(const ScanMeasurement& baseline, const std::vec
             const auto add = [&](const std::string& what) {
                 further += further.empty() ? what : "; " + what;
             };
-            if (ref_sum && scan.target_sum_mm && *scan.target_sum_mm - *ref_sum >= confirmation_increase_mm) {
+            if (ref_sum && scan.target_sum_mm &&
+                *scan.target_sum_mm - *ref_sum >= confirmation_increase_mm) {
                 add("target sum up " + mm(*scan.target_sum_mm - *ref_sum) + " since iUPD");
             }
             if (scan.non_target_increase) {
                 add("further non-target increase");
             }
-            if (scan.new_lesion_target_sum_mm && *scan.new_lesion_target_sum_mm - ref_nlt >= confirmation_increase_mm) {
+            if (scan.new_lesion_target_sum_mm &&
+                *scan.new_lesion_target_sum_mm - ref_nlt >= confirmation_increase_mm) {
                 add("new-lesion target sum up " + mm(*scan.new_lesion_target_sum_mm - ref_nlt));
             }
             if (scan.new_lesion_non_target_increase) {
@@ -243,7 +251,8 @@ ResponseHistory assess_responses(const ScanMeasurement& baseline, const std::vec
                 add(std::to_string(new_count - ref_new) + " more new lesion(s)");
             }
             const bool another_new_lesion = new_count > ref_new;
-            if (days < confirmation_min_days && !(scan.unscheduled_for_symptoms && another_new_lesion)) {
+            if (days < confirmation_min_days &&
+                !(scan.unscheduled_for_symptoms && another_new_lesion)) {
                 // Rule 2: too early to confirm; only an unscheduled symptomatic scan with another
                 // new lesion counts, and size increases on early scans do not.
                 point.irecist = ImmuneResponse::iupd;
@@ -257,8 +266,10 @@ ResponseHistory assess_responses(const ScanMeasurement& baseline, const std::vec
                 history.confirmation_date = scan.date;
                 history.confirmation_outside_window = days > confirmation_max_days;
                 point.irecist = ImmuneResponse::icpd;
-                point.reason = "progression confirmed " + std::to_string(days) + " days after iUPD: " + further;
-            } else if (reading.relative != Response::progression && reading.relative != Response::not_evaluable) {
+                point.reason = "progression confirmed " + std::to_string(days) +
+                               " days after iUPD: " + further;
+            } else if (reading.relative != Response::progression &&
+                       reading.relative != Response::not_evaluable) {
                 // Rule 5: the time point meets iSD/iPR/iCR again; the bar is reset.
                 pending = false;
                 history.progression_date.reset();

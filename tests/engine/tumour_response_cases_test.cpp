@@ -43,8 +43,11 @@ std::string short_name(engine::ImmuneResponse r) {
 }
 
 engine::Response response_named(const std::string& name) {
-    for (const auto r : {engine::Response::complete, engine::Response::partial, engine::Response::stable,
-                         engine::Response::progression, engine::Response::not_evaluable,
+    for (const auto r : {engine::Response::complete,
+                         engine::Response::partial,
+                         engine::Response::stable,
+                         engine::Response::progression,
+                         engine::Response::not_evaluable,
                          engine::Response::non_cr_non_pd}) {
         if (short_name(r) == name) {
             return r;
@@ -151,11 +154,14 @@ TEST_CASE("RECIST 1.1 and iRECIST timeline cases", "[engine][response]") {
             REQUIRE(history.time_points.size() == expected.size());
             for (std::size_t i = 0; i < expected.size(); ++i) {
                 // Time points come back in date order; the case may list scans in any order.
-                const auto found = std::find_if(history.time_points.begin(), history.time_points.end(),
-                                                [&](const auto& p) { return p.date == scans[i].date; });
+                const auto found =
+                    std::find_if(history.time_points.begin(),
+                                 history.time_points.end(),
+                                 [&](const auto& p) { return p.date == scans[i].date; });
                 REQUIRE(found != history.time_points.end());
                 const auto& point = *found;
-                INFO(file.filename().string() << " scan " << point.date.to_string() << ": " << point.reason);
+                INFO(file.filename().string()
+                     << " scan " << point.date.to_string() << ": " << point.reason);
                 CHECK(short_name(point.recist) == expected[i].recist);
                 CHECK(short_name(point.irecist) == expected[i].irecist);
             }

@@ -31,11 +31,11 @@ const char* to_string(ImmuneResponse response) noexcept;
 /// One scan as measured. Absent optionals are not recorded, never "no".
 struct ScanMeasurement {
     Date date;
-    std::optional<double> target_sum_mm;  ///< sum of diameters of the target lesions
-    bool targets_complete = false;        ///< every non-nodal target gone, target nodes < 10 mm
+    std::optional<double> target_sum_mm; ///< sum of diameters of the target lesions
+    bool targets_complete = false;       ///< every non-nodal target gone, target nodes < 10 mm
     NonTarget non_target = NonTarget::none;
-    bool non_target_increase = false;     ///< any increase of non-target disease (iRECIST rule 3)
-    std::optional<int> new_lesions;       ///< count of new lesions; nullopt = not recorded
+    bool non_target_increase = false; ///< any increase of non-target disease (iRECIST rule 3)
+    std::optional<int> new_lesions;   ///< count of new lesions; nullopt = not recorded
     std::optional<double> new_lesion_target_sum_mm; ///< NLT sum (iRECIST rule 6)
     bool new_lesion_non_target_increase = false;    ///< any increase of a new non-target lesion
     bool unscheduled_for_symptoms = false;          ///< an early scan done for a new symptom
@@ -69,7 +69,9 @@ Response target_response(double sum_mm, double baseline_mm, double nadir_mm, boo
 /// The overall time-point response from target, non-target and new-lesion findings
 /// (§1.2 table); `target` is nullopt for a patient without target disease. Unknown new-lesion
 /// status with otherwise non-progressing findings gives not_evaluable, never a guess.
-Response overall_response(std::optional<Response> target, NonTarget non_target, std::optional<int> new_lesions);
+Response overall_response(std::optional<Response> target,
+                          NonTarget non_target,
+                          std::optional<int> new_lesions);
 
 /// Walks the scans after `baseline` (in date order) through RECIST 1.1 and iRECIST
 /// (§2.1 rules 1-9): iUPD at the first PD; confirmation to iCPD at a scan at least 28 days later
