@@ -11,11 +11,17 @@ constexpr std::int64_t twelve_weeks = 84;  // §3.1 the 12-week rule
 constexpr double six_months = 6 * 30.4375; // DOMAIN.md conventions: a month is 30.4375 days
 constexpr std::int64_t confirmation_days = 28;
 
-bool shorter_than_six_months(std::int64_t days) { return static_cast<double>(days) < six_months; }
+bool shorter_than_six_months(std::int64_t days) {
+    return static_cast<double>(days) < six_months;
+}
 
-bool longer_than_six_months(std::int64_t days) { return static_cast<double>(days) > six_months; }
+bool longer_than_six_months(std::int64_t days) {
+    return static_cast<double>(days) > six_months;
+}
 
-std::string days(std::int64_t value) { return std::to_string(value) + " days"; }
+std::string days(std::int64_t value) {
+    return std::to_string(value) + " days";
+}
 
 } // namespace
 
@@ -99,7 +105,8 @@ ResistanceAssessment classify_resistance(const LineFacts& line, Date as_of) {
                                (bor == Response::stable && shorter_than_six_months(control));
     const bool long_control = bor == Response::complete || bor == Response::partial ||
                               (bor == Response::stable && longer_than_six_months(control));
-    const std::string best = bor ? std::string{"best response "} + to_string(*bor) : "no best response";
+    const std::string best =
+        bor ? std::string{"best response "} + to_string(*bor) : "no best response";
     if (short_control) {
         if (result.exposure_days >= six_weeks) {
             result.value = ResistanceClass::primary_resistance;

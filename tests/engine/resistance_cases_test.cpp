@@ -38,8 +38,11 @@ std::map<std::string, std::string> pairs(std::istringstream& words) {
 }
 
 engine::Response response_named(const std::string& name) {
-    for (const auto r : {engine::Response::complete, engine::Response::partial, engine::Response::stable,
-                         engine::Response::progression, engine::Response::not_evaluable}) {
+    for (const auto r : {engine::Response::complete,
+                         engine::Response::partial,
+                         engine::Response::stable,
+                         engine::Response::progression,
+                         engine::Response::not_evaluable}) {
         if (name == engine::to_string(r)) {
             return r;
         }

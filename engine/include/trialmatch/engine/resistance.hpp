@@ -30,11 +30,11 @@ const char* to_string(TherapySetting value) noexcept;
 /// The facts of one line of therapy that §3.2 needs.
 struct LineFacts {
     TherapySetting setting = TherapySetting::advanced;
-    Date start;                           ///< first dose
-    std::optional<Date> last_dose;        ///< absent while the line is ongoing
+    Date start;                    ///< first dose
+    std::optional<Date> last_dose; ///< absent while the line is ongoing
     std::optional<int> doses;
-    std::optional<Date> progression;      ///< pd1: the first PD/iUPD scan attributable to the line
-    std::optional<Date> confirmation;     ///< the scan that confirmed it, if any
+    std::optional<Date> progression;  ///< pd1: the first PD/iUPD scan attributable to the line
+    std::optional<Date> confirmation; ///< the scan that confirmed it, if any
     bool rapid_clinical_progression = false; ///< confirmation waived (§3.1)
     std::optional<Response> best_response;   ///< best response before pd1
 };
@@ -43,8 +43,8 @@ struct LineFacts {
 /// cut-offs (§5.1), the class is a convenience.
 struct ResistanceAssessment {
     ResistanceClass value = ResistanceClass::indeterminate;
-    std::int64_t exposure_days = 0;         ///< min(last dose, pd1) - start; as-of date if ongoing
-    std::optional<std::int64_t> gap_days;   ///< pd1 - last dose; <= 0 means PD while on drug
+    std::int64_t exposure_days = 0;       ///< min(last dose, pd1) - start; as-of date if ongoing
+    std::optional<std::int64_t> gap_days; ///< pd1 - last dose; <= 0 means PD while on drug
     std::optional<std::int64_t> disease_control_days; ///< pd1 - start
     bool confirmed = false;
     std::string confirmed_how; ///< "scan DATE (N days after PD)" / "rapid clinical progression"

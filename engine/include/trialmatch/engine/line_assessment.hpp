@@ -1,0 +1,56 @@
+#pragma once
+
+#include "trialmatch/engine/resistance.hpp"
+#include "trialmatch/engine/tumour_response.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trialmatch::engine {
+
+/// One line of systemic therapy as the assessment needs it.
+struct TherapyLine {
+    std::vector<std::string> agents;
+    TherapySetting setting = TherapySetting::advanced;
+    Date start;
+    std::optional<Date> last_dose; ///< absent while ongoing
+    std::optional<int> doses;
+    bool anti_pd1 = false; ///< contains an anti-PD-(L)1 agent (decided by the concept graph)
+    bool rapid_clinical_progression = false;
+};
+
+/// What the scans say about one line.
+struct LineAssessment {
+    std::optional<Date> baseline; ///< the scan the line is measured against
+    ResponseHistory responses;
+    std::optional<Response> best_response; ///< §1.3, before the first PD
+    LineFacts facts;
+    std::optional<ResistanceAssessment> resistance; ///< for anti-PD-(L)1 lines only
+};
+
+/// Measures a line against its baseline (the last scan on or before its start; for an adjuvant
+/// line without one, a disease-free baseline at its start) with the scans after its start and
+/// before `next_line_start`. Best overall response (§1.3): the best time-point response before
+/// the first PD, SD counting only when seen at least 42 days after the start. Then §3.2 for
+/// anti-PD-(L)1 lines.
+LineAssessment assess_line(const TherapyLine& line,
+                           const std::vector<ScanMeasurement>& scans,
+                           std::optional<Date> next_line_start,
+                           Date as_of);
+
+/// The patient-level status (DESIGN.md assess contract).
+enum class OverallStatus {
+    responding,
+    stable,
+    unconfirmed_progression,
+    confirmed_progression,
+    no_evaluable_assessment
+};
+
+const char* to_string(OverallStatus status) noexcept;
+
+/// The status shown by the latest evaluable time point of a line's history.
+OverallStatus overall_status(const ResponseHistory& history);
+
+} // namespace trialmatch::engine
