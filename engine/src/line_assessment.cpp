@@ -75,7 +75,8 @@ LineAssessment assess_line(const TherapyLine& line,
     for (const auto& point : history.time_points) {
         if (history.progression_date && point.date >= *history.progression_date) {
             if (point.date == *history.progression_date &&
-                (!result.best_response || rank(*result.best_response) < rank(Response::progression))) {
+                (!result.best_response ||
+                 rank(*result.best_response) < rank(Response::progression))) {
                 result.best_response = Response::progression;
             }
             break;
@@ -125,6 +126,47 @@ OverallStatus overall_status(const ResponseHistory& history) {
         }
     }
     return OverallStatus::no_evaluable_assessment;
+}
+
+} // namespace trialmatch::engine
+
+namespace trialmatch::engine {
+
+NextStep next_step(const ResponseHistory& history, Date as_of, std::int64_t routine_interval_days) {
+    NextStep step;
+    switch (overall_status(history)) {
+    case OverallStatus::unconfirmed_progression: {
+        const Date iupd = *history.progression_date;
+        step.from = iupd + 28;
+        step.to = iupd + 56;
+        step.overdue = as_of > *step.to;
+        step.text = "confirmation scan between " + step.from->to_string() + " and " +
+                    step.to->to_string() + " (4-8 weeks after iUPD on " + iupd.to_string() + ")";
+        break;
+    }
+    case OverallStatus::confirmed_progression:
+        step.text =
+            "progression confirmed (first documented " +
+            (history.progression_date ? history.progression_date->to_string() : std::string{"?"}) +
+            "): consider the next line of therapy or a trial";
+        break;
+    case OverallStatus::responding:
+    case OverallStatus::stable: {
+        const Date last = history.time_points.back().date;
+        step.from = last + routine_interval_days;
+        step.to = *step.from;
+        step.overdue = as_of > *step.to;
+        step.text = "next routine scan around " + step.from->to_string();
+        break;
+    }
+    case OverallStatus::no_evaluable_assessment:
+        step.text = "no evaluable scan yet: a baseline and a follow-up scan are needed";
+        break;
+    }
+    if (step.overdue) {
+        step.text += " - overdue";
+    }
+    return step;
 }
 
 } // namespace trialmatch::engine

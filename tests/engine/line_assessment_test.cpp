@@ -6,7 +6,9 @@ namespace engine = trialmatch::engine;
 
 namespace {
 
-engine::Date day(const char* text) { return engine::Date::parse(text); }
+engine::Date day(const char* text) {
+    return engine::Date::parse(text);
+}
 
 engine::ScanMeasurement scan(const char* date, double target, int new_lesions) {
     engine::ScanMeasurement s;
@@ -27,7 +29,8 @@ engine::TherapyLine nivolumab(const char* start) {
 
 } // namespace
 
-TEST_CASE("response, then confirmed progression on anti-PD-1: secondary resistance", "[engine][line]") {
+TEST_CASE("response, then confirmed progression on anti-PD-1: secondary resistance",
+          "[engine][line]") {
     const auto line = nivolumab("2023-01-10");
     const std::vector<engine::ScanMeasurement> scans = {
         scan("2023-01-05", 60, 0), // baseline
@@ -49,16 +52,19 @@ TEST_CASE("response, then confirmed progression on anti-PD-1: secondary resistan
     CHECK(engine::overall_status(result.responses) == engine::OverallStatus::confirmed_progression);
 }
 
-TEST_CASE("growth at the first scan, confirmed: primary resistance; before confirmation: unconfirmed",
-          "[engine][line]") {
+TEST_CASE(
+    "growth at the first scan, confirmed: primary resistance; before confirmation: unconfirmed",
+    "[engine][line]") {
     const auto line = nivolumab("2024-01-10");
-    std::vector<engine::ScanMeasurement> scans = {scan("2024-01-05", 50, 0), scan("2024-03-06", 62, 0)};
+    std::vector<engine::ScanMeasurement> scans = {scan("2024-01-05", 50, 0),
+                                                  scan("2024-03-06", 62, 0)};
     auto result = engine::assess_line(line, scans, std::nullopt, day("2024-03-10"));
     CHECK(result.best_response == engine::Response::progression);
     REQUIRE(result.resistance);
     CHECK(result.resistance->value == engine::ResistanceClass::primary_resistance);
     CHECK_FALSE(result.resistance->confirmed);
-    CHECK(engine::overall_status(result.responses) == engine::OverallStatus::unconfirmed_progression);
+    CHECK(engine::overall_status(result.responses) ==
+          engine::OverallStatus::unconfirmed_progression);
 
     scans.push_back(scan("2024-04-10", 68, 0)); // 35 days after iUPD, +6 mm
     result = engine::assess_line(line, scans, std::nullopt, day("2024-04-15"));
@@ -86,7 +92,8 @@ TEST_CASE("relapse during adjuvant anti-PD-1 without a baseline scan", "[engine]
     engine::ScanMeasurement relapse = clear;
     relapse.date = day("2024-04-15");
     relapse.new_lesions = 2;
-    const auto result = engine::assess_line(line, {clear, relapse}, std::nullopt, day("2024-05-01"));
+    const auto result =
+        engine::assess_line(line, {clear, relapse}, std::nullopt, day("2024-05-01"));
     REQUIRE(result.resistance);
     CHECK(result.resistance->value == engine::ResistanceClass::early_relapse_on_adjuvant);
     CHECK(result.resistance->gap_days == 47);
@@ -106,8 +113,30 @@ TEST_CASE("scans after the next line starts belong to the next line", "[engine][
 }
 
 TEST_CASE("a line without scans has no evaluable assessment", "[engine][line]") {
-    const auto result = engine::assess_line(nivolumab("2024-01-10"), {}, std::nullopt, day("2024-02-01"));
+    const auto result =
+        engine::assess_line(nivolumab("2024-01-10"), {}, std::nullopt, day("2024-02-01"));
     CHECK_FALSE(result.baseline);
     CHECK_FALSE(result.best_response);
-    CHECK(engine::overall_status(result.responses) == engine::OverallStatus::no_evaluable_assessment);
+    CHECK(engine::overall_status(result.responses) ==
+          engine::OverallStatus::no_evaluable_assessment);
+}
+
+TEST_CASE("next step: confirmation window, routine scan, overdue", "[engine][line]") {
+    const auto line = nivolumab("2024-01-10");
+    std::vector<engine::ScanMeasurement> scans = {scan("2024-01-05", 50, 0),
+                                                  scan("2024-03-06", 62, 0)};
+    auto result = engine::assess_line(line, scans, std::nullopt, day("2024-03-10"));
+    auto step = engine::next_step(result.responses, day("2024-03-10"));
+    CHECK(step.from == day("2024-04-03"));
+    CHECK(step.to == day("2024-05-01"));
+    CHECK_FALSE(step.overdue);
+    CHECK(engine::next_step(result.responses, day("2024-05-01")).overdue == false);
+    CHECK(engine::next_step(result.responses, day("2024-05-02")).overdue);
+
+    scans = {scan("2024-01-05", 50, 0), scan("2024-03-06", 30, 0)};
+    result = engine::assess_line(line, scans, std::nullopt, day("2024-03-10"));
+    step = engine::next_step(result.responses, day("2024-03-10"));
+    CHECK(step.from == day("2024-05-29"));
+    CHECK_FALSE(step.overdue);
+    CHECK(engine::next_step(result.responses, day("2024-06-30")).overdue);
 }

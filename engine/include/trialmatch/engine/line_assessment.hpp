@@ -54,3 +54,21 @@ const char* to_string(OverallStatus status) noexcept;
 OverallStatus overall_status(const ResponseHistory& history);
 
 } // namespace trialmatch::engine
+
+namespace trialmatch::engine {
+
+/// What the clinical flow suggests next (issue: the seed's scenarios).
+struct NextStep {
+    std::string text;
+    std::optional<Date> from; ///< first date of the window for the next scan
+    std::optional<Date> to;   ///< last date of it
+    bool overdue = false;     ///< as_of is past the window
+};
+
+/// After unconfirmed progression: the confirming scan 4-8 weeks after iUPD (§2.1 rule 2).
+/// On response or stable disease: the next routine scan, `routine_interval_days` after the last
+/// one (engine default 12 weeks; protocols differ). After confirmed progression: the next line.
+NextStep
+next_step(const ResponseHistory& history, Date as_of, std::int64_t routine_interval_days = 84);
+
+} // namespace trialmatch::engine
