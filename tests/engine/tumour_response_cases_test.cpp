@@ -116,7 +116,7 @@ TEST_CASE("RECIST 1.1 and iRECIST timeline cases", "[engine][response]") {
         }
     }
     std::sort(files.begin(), files.end());
-    REQUIRE(files.size() >= 10U);
+    REQUIRE(files.size() >= 30U);
     for (const auto& file : files) {
         SECTION(file.filename().string()) {
             std::ifstream in{file};
