@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <cstdio>
 #include <new>
 
 namespace {
@@ -47,7 +48,9 @@ int report(const trialmatch::Error& error) {
 
 } // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
     trialmatch::cli::GlobalOptions global;
     CLI::App app{"trialmatch " TRIALMATCH_VERSION
                  " - clinical trials for cancer that progresses on treatment\n\n"
@@ -88,5 +91,17 @@ int main(int argc, char** argv) {
     } catch (const std::exception& error) {
         trialmatch::cli::print_error(std::string{"internal error: "} + error.what());
         return status(Exit::processing_error);
+    }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    // Nothing may escape main: even a failure while setting up the parser ends in one line.
+    try {
+        return run(argc, argv);
+    } catch (...) {
+        std::fputs("trialmatch: internal error while starting\n", stderr);
+        return 1;
     }
 }

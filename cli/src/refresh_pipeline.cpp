@@ -166,7 +166,7 @@ std::vector<std::string> list_ids(connectors::RegistryClient& client,
 
 connectors::RegistryScope default_refresh_scope() {
     connectors::RegistryScope scope;
-    scope.condition = "melanoma OR \"solid tumor\" OR \"solid tumors\" OR \"advanced cancer\"";
+    scope.condition = R"(melanoma OR "solid tumor" OR "solid tumors" OR "advanced cancer")";
     scope.statuses = {
         "RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "ACTIVE_NOT_RECRUITING"};
     return scope;

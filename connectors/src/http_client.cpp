@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <array>
 #include <cctype>
 #include <cstdlib>
 #include <ctime>
@@ -116,7 +117,7 @@ HttpResponse HttpClient::get(const std::string& url) {
     curl_easy_reset(curl);
     HttpResponse response;
     Headers headers;
-    char error_text[CURL_ERROR_SIZE] = {};
+    std::array<char, CURL_ERROR_SIZE> error_text{};
     const std::string agent =
         options.user_agent.empty() ? default_user_agent() : options.user_agent;
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
@@ -138,12 +139,13 @@ HttpResponse HttpClient::get(const std::string& url) {
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &headers);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text.data());
     const CURLcode code = curl_easy_perform(curl);
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
     if (code != CURLE_OK) {
-        const std::string reason = error_text[0] != '\0' ? error_text : curl_easy_strerror(code);
+        const std::string reason =
+            error_text[0] != '\0' ? error_text.data() : curl_easy_strerror(code);
         const bool transient = code == CURLE_OPERATION_TIMEDOUT || code == CURLE_RECV_ERROR ||
                                code == CURLE_SEND_ERROR || code == CURLE_PARTIAL_FILE ||
                                code == CURLE_GOT_NOTHING || code == CURLE_COULDNT_CONNECT ||

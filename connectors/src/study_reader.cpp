@@ -25,6 +25,9 @@ namespace fs = std::filesystem;
 /// A RapidJSON input stream over a ByteSource that can record the exact bytes of a value while
 /// the SAX reader walks it, so that each study of a large page is handed on as its own text
 /// and the page is never held in memory whole. It also counts lines for messages.
+// The member names Peek, Take, Tell, PutBegin, Put, Flush and PutEnd are RapidJSON's stream
+// concept, so they keep its spelling.
+// NOLINTBEGIN(readability-identifier-naming)
 class CapturingStream {
 public:
     using Ch = char;
@@ -54,6 +57,8 @@ public:
     void Flush() {}
 
     std::size_t PutEnd(Ch* /*begin*/) { return 0; }
+
+    // NOLINTEND(readability-identifier-naming)
 
     /// Starts recording; `opening` is the bracket the reader has already taken.
     void begin_capture(char opening) {
@@ -130,7 +135,7 @@ private:
     }
 
     detail::ByteSource& m_source;
-    std::array<char, 64 * 1024> m_buffer{};
+    std::array<char, std::size_t{64} * 1024> m_buffer{};
     std::size_t m_pos = 0;
     std::size_t m_end = 0;
     std::size_t m_consumed = 0; ///< bytes before m_buffer[0]
@@ -417,8 +422,9 @@ bool is_zip(const std::string& path) {
     if (file == nullptr) {
         return false;
     }
-    char magic[4] = {};
-    const bool zip = std::fread(magic, 1, 4, file) == 4 && std::memcmp(magic, "PK\x03\x04", 4) == 0;
+    std::array<char, 4> magic{};
+    const bool zip = std::fread(magic.data(), 1, magic.size(), file) == magic.size() &&
+                     std::memcmp(magic.data(), "PK\x03\x04", magic.size()) == 0;
     std::fclose(file);
     return zip;
 }

@@ -24,7 +24,7 @@ void migrate(SQLite::Database& db) {
     }
     for (int version = current; version < schema_version(); ++version) {
         SQLite::Transaction transaction{db};
-        db.exec(schema_migrations[version]);
+        db.exec(schema_migrations[static_cast<std::size_t>(version)]);
         db.exec("PRAGMA user_version = " + std::to_string(version + 1));
         transaction.commit();
     }

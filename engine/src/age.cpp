@@ -1,6 +1,7 @@
 #include "trialmatch/engine/age.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -25,14 +26,14 @@ struct UnitName {
 };
 
 // DOMAIN.md conventions: "weeks" = 7 days, "months" = 30.4375 days (so a year is 365.25).
-constexpr UnitName unit_names[] = {
+constexpr std::array<UnitName, 6> unit_names = {{
     {"year", AgeUnit::years, 365.25},
     {"month", AgeUnit::months, 30.4375},
     {"week", AgeUnit::weeks, 7.0},
     {"day", AgeUnit::days, 1.0},
     {"hour", AgeUnit::hours, 1.0 / 24.0},
     {"minute", AgeUnit::minutes, 1.0 / 1440.0},
-};
+}};
 
 } // namespace
 

@@ -2,6 +2,7 @@
 
 #include "trialmatch/engine/error.hpp"
 
+#include <array>
 #include <charconv>
 #include <cstdio>
 
@@ -39,7 +40,8 @@ Civil civil_from_days(std::int64_t z) noexcept {
 }
 
 unsigned days_in_month(int year, unsigned month) noexcept {
-    static constexpr unsigned lengths[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static constexpr std::array<unsigned, 12> lengths = {
+        31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (month == 2) {
         const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
         return leap ? 29 : 28;
@@ -72,9 +74,9 @@ bool is_valid_ymd(int year, unsigned month, unsigned day) noexcept {
 
 Date Date::from_ymd(int year, unsigned month, unsigned day) {
     if (!is_valid_ymd(year, month, day)) {
-        char buffer[48];
-        std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", year, month, day);
-        throw ParseError{std::string{"impossible date "} + buffer};
+        std::array<char, 48> buffer{};
+        std::snprintf(buffer.data(), buffer.size(), "%04d-%02u-%02u", year, month, day);
+        throw ParseError{std::string{"impossible date "} + buffer.data()};
     }
     return Date{days_from_civil(year, month, day)};
 }
@@ -114,9 +116,9 @@ unsigned Date::day() const noexcept {
 
 std::string Date::to_string() const {
     const Civil c = civil_from_days(m_days);
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", c.year, c.month, c.day);
-    return buffer;
+    std::array<char, 32> buffer{};
+    std::snprintf(buffer.data(), buffer.size(), "%04d-%02u-%02u", c.year, c.month, c.day);
+    return buffer.data();
 }
 
 std::optional<PartialDate> PartialDate::try_parse(std::string_view text) {
@@ -171,19 +173,19 @@ Date PartialDate::latest() const {
 }
 
 std::string PartialDate::to_string() const {
-    char buffer[32];
+    std::array<char, 32> buffer{};
     switch (precision) {
     case DatePrecision::year:
-        std::snprintf(buffer, sizeof buffer, "%04d", year);
+        std::snprintf(buffer.data(), buffer.size(), "%04d", year);
         break;
     case DatePrecision::month:
-        std::snprintf(buffer, sizeof buffer, "%04d-%02u", year, month);
+        std::snprintf(buffer.data(), buffer.size(), "%04d-%02u", year, month);
         break;
     case DatePrecision::day:
-        std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", year, month, day);
+        std::snprintf(buffer.data(), buffer.size(), "%04d-%02u-%02u", year, month, day);
         break;
     }
-    return buffer;
+    return buffer.data();
 }
 
 } // namespace trialmatch::engine

@@ -1,6 +1,7 @@
 #include "trialmatch/engine/tumour_response.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 
 namespace trialmatch::engine {
@@ -13,9 +14,9 @@ constexpr std::int64_t confirmation_max_days = 56;
 constexpr double confirmation_increase_mm = 5.0; // §2.1 rule 3
 
 std::string mm(double value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.1f mm", value);
-    return buffer;
+    std::array<char, 32> buffer{};
+    std::snprintf(buffer.data(), buffer.size(), "%.1f mm", value);
+    return buffer.data();
 }
 
 ImmuneResponse immune_category(Response response) {

@@ -5,6 +5,7 @@
 
 #include <fmt/core.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 
@@ -105,7 +106,7 @@ Exit RefreshCommand::run() {
     registry.page_size = m_page_size;
     registry.retry.give_up_after = millis(m_retry_for);
     registry.retry.initial_backoff = millis(m_backoff);
-    registry.http.low_speed_time = std::chrono::seconds{static_cast<std::int64_t>(m_timeout + 0.5)};
+    registry.http.low_speed_time = std::chrono::seconds{std::lround(m_timeout)};
     registry.http.low_speed_bytes = 1;
     registry.http.total_timeout = std::chrono::seconds{0};
 

@@ -10,7 +10,7 @@ namespace trialmatch::data {
 /// extended result code (e.g. SQLITE_BUSY_SNAPSHOT), so callers can tell "locked" from "corrupt".
 class StoreError : public Error {
 public:
-    StoreError(const std::string& message, int extended_code = 0) :
+    explicit StoreError(const std::string& message, int extended_code = 0) :
         Error(ErrorCode::store, message),
         m_extended_code(extended_code) {}
 

@@ -35,7 +35,8 @@ public:
     /// "YYYY-MM-DD".
     std::string to_string() const;
 
-    friend constexpr auto operator<=>(Date, Date) = default;
+    // clang-tidy 14 reads the defaulted <=> as a literal 0 comparison.
+    friend constexpr auto operator<=>(Date, Date) = default; // NOLINT(modernize-use-nullptr)
 
     friend constexpr std::int64_t operator-(Date a, Date b) { return a.m_days - b.m_days; }
 
