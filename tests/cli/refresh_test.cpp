@@ -370,20 +370,14 @@ TEST_CASE("a refresh killed at any point is completed by the next run", "[cli][r
     REQUIRE(reference.run(server, args).exit == 0);
     const std::string expected = digest(reference.db);
     const auto full_requests = server.requests().size();
+    const std::vector<std::string> killable = {
+        "--status", "RECRUITING,NOT_YET_RECRUITING", "--rate-limit", "100000", "--page-size", "4"};
 
     SECTION("between pages, with the fetched pages reused") {
         server.control(R"({"page_delay": 0.15})");
         server.clear_log();
         Refresh refresh;
-        const pid_t pid = spawn_refresh(refresh,
-                                        server,
-                                        {"--status",
-                                         "RECRUITING,NOT_YET_RECRUITING",
-                                         "--rate-limit",
-                                         "100000",
-                                         "--page-size",
-                                         "4"},
-                                        "out");
+        const pid_t pid = spawn_refresh(refresh, server, killable, "out");
         while (server.requests().size() < 5) {
             std::this_thread::sleep_for(std::chrono::milliseconds{20});
         }
@@ -407,15 +401,7 @@ TEST_CASE("a refresh killed at any point is completed by the next run", "[cli][r
     SECTION("between pages, then the registry forgets its page tokens") {
         server.control(R"({"page_delay": 0.15})");
         Refresh refresh;
-        const pid_t pid = spawn_refresh(refresh,
-                                        server,
-                                        {"--status",
-                                         "RECRUITING,NOT_YET_RECRUITING",
-                                         "--rate-limit",
-                                         "100000",
-                                         "--page-size",
-                                         "4"},
-                                        "run");
+        const pid_t pid = spawn_refresh(refresh, server, killable, "run");
         server.clear_log();
         while (server.requests().size() < 4) {
             std::this_thread::sleep_for(std::chrono::milliseconds{20});
@@ -442,15 +428,7 @@ TEST_CASE("a refresh killed at any point is completed by the next run", "[cli][r
         for (const int delay_ms : {5, 30, 60, 90, 120, 160, 220, 300}) {
             INFO("killed after " << delay_ms << " ms");
             Refresh refresh;
-            const pid_t pid = spawn_refresh(refresh,
-                                            server,
-                                            {"--status",
-                                             "RECRUITING,NOT_YET_RECRUITING",
-                                             "--rate-limit",
-                                             "100000",
-                                             "--page-size",
-                                             "4"},
-                                            "out");
+            const pid_t pid = spawn_refresh(refresh, server, killable, "out");
             std::this_thread::sleep_for(std::chrono::milliseconds{delay_ms});
             kill(pid, SIGKILL);
             test::wait_exit(pid);

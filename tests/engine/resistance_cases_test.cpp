@@ -11,6 +11,8 @@
 
 #include "trialmatch/engine/resistance.hpp"
 
+#include "case_files.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -54,14 +56,7 @@ engine::Response response_named(const std::string& name) {
 } // namespace
 
 TEST_CASE("SITC resistance classification cases", "[engine][resistance]") {
-    const fs::path dir = fs::path{TRIALMATCH_ENGINE_CASES_DIR} / "resistance";
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator{dir}) {
-        if (entry.path().extension() == ".case") {
-            files.push_back(entry.path());
-        }
-    }
-    std::sort(files.begin(), files.end());
+    const auto files = trialmatch::test::case_files("resistance");
     REQUIRE(files.size() >= 15U);
     for (const auto& file : files) {
         SECTION(file.filename().string()) {

@@ -14,6 +14,8 @@
 
 #include "trialmatch/engine/tumour_response.hpp"
 
+#include "case_files.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -108,14 +110,7 @@ engine::ScanMeasurement parse_scan(std::istringstream& words) {
 } // namespace
 
 TEST_CASE("RECIST 1.1 and iRECIST timeline cases", "[engine][response]") {
-    const fs::path dir = fs::path{TRIALMATCH_ENGINE_CASES_DIR} / "response";
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator{dir}) {
-        if (entry.path().extension() == ".case") {
-            files.push_back(entry.path());
-        }
-    }
-    std::sort(files.begin(), files.end());
+    const auto files = trialmatch::test::case_files("response");
     REQUIRE(files.size() >= 30U);
     for (const auto& file : files) {
         SECTION(file.filename().string()) {
