@@ -1,5 +1,6 @@
 #include "command.hpp"
 
+#include "commands/assess_command.hpp"
 #include "commands/import_command.hpp"
 #include "commands/refresh_command.hpp"
 #include "commands/show_command.hpp"
@@ -34,6 +35,7 @@ std::vector<std::unique_ptr<Command>> make_commands(const GlobalOptions& global)
     commands.push_back(std::make_unique<RefreshCommand>(global));
     commands.push_back(std::make_unique<ShowCommand>(global));
     commands.push_back(std::make_unique<StatsCommand>(global));
+    commands.push_back(std::make_unique<AssessCommand>(global));
     return commands;
 }
 

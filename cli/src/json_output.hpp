@@ -29,6 +29,10 @@ public:
 
     void null() { m_writer.Null(); }
 
+    void boolean(bool flag) { m_writer.Bool(flag); }
+
+    void real(double number) { m_writer.Double(number); }
+
     void field(std::string_view name, std::string_view text) {
         key(name);
         value(text);

@@ -248,6 +248,9 @@ ResponseHistory assess_responses(const ScanMeasurement& baseline,
             if (scan.new_lesion_non_target_increase) {
                 add("new non-target lesion increased");
             }
+            if (scan.recorded_confirmation) {
+                add("recorded as iCPD");
+            }
             if (new_count > ref_new) {
                 add(std::to_string(new_count - ref_new) + " more new lesion(s)");
             }

@@ -40,6 +40,7 @@ struct ScanMeasurement {
     bool new_lesion_non_target_increase = false;    ///< any increase of a new non-target lesion
     bool unscheduled_for_symptoms = false;          ///< an early scan done for a new symptom
     std::optional<Response> recorded;               ///< a category recorded instead of measurements
+    bool recorded_confirmation = false; ///< recorded as iCPD: confirms a pending iUPD >= 28 days
 };
 
 /// A time point as the engine judges it, with the reason in words.
