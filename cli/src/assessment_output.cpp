@@ -132,17 +132,14 @@ void write_assessment_members(JsonOutput& out, const engine::PatientAssessment& 
         date_or_null(out, "last_dose", t.last_dose);
         out.key("ongoing");
         out.boolean(t.ongoing.value_or(false));
-        optional_int(out,
-                     "doses",
-                     t.doses ? std::optional<std::int64_t>{*t.doses} : std::nullopt);
+        optional_int(out, "doses", t.doses ? std::optional<std::int64_t>{*t.doses} : std::nullopt);
         out.field_or_null("stop_reason", t.stop_reason ? engine::to_string(*t.stop_reason) : "");
         out.key("anti_pd1");
         out.boolean(line.anti_pd1);
         date_or_null(out, "baseline_scan", line.assessment.baseline);
-        out.field_or_null("best_response",
-                          line.assessment.best_response
-                              ? engine::to_string(*line.assessment.best_response)
-                              : "");
+        out.field_or_null(
+            "best_response",
+            line.assessment.best_response ? engine::to_string(*line.assessment.best_response) : "");
         out.key("time_points");
         out.start_array();
         for (const auto& point : line.assessment.responses.time_points) {
@@ -210,8 +207,8 @@ std::string assessment_text(const engine::Patient& patient, const engine::Patien
         const auto& t = line.treatment;
         const auto& assessment = line.assessment;
         fmt::format_to(out, "  {}. {}\n", i + 1, line_title(line));
-        std::string course = std::string{engine::to_string(t.setting)} + ", " +
-                             t.start.to_string() + " to ";
+        std::string course =
+            std::string{engine::to_string(t.setting)} + ", " + t.start.to_string() + " to ";
         if (t.ongoing.value_or(false)) {
             course += "ongoing";
         } else {

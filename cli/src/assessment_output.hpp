@@ -1,8 +1,8 @@
 #pragma once
 
-#include "json_output.hpp"
-
 #include "trialmatch/engine/patient_assessment.hpp"
+
+#include "json_output.hpp"
 
 #include <string>
 

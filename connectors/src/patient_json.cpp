@@ -23,11 +23,12 @@ PatientRecordError::PatientRecordError(std::string source, std::vector<RecordPro
     Error(ErrorCode::schema,
           source + ": " + std::to_string(problems.size()) + " problem" +
               (problems.size() == 1 ? "" : "s") +
-              (problems.empty() ? std::string{}
-                                : " (first: " + (problems.front().pointer.empty()
-                                                     ? std::string{"document"}
-                                                     : problems.front().pointer) +
-                                      ": " + problems.front().message + ")")),
+              (problems.empty()
+                   ? std::string{}
+                   : " (first: " +
+                         (problems.front().pointer.empty() ? std::string{"document"}
+                                                           : problems.front().pointer) +
+                         ": " + problems.front().message + ")")),
     m_source(std::move(source)),
     m_problems(std::move(problems)) {}
 
@@ -159,8 +160,9 @@ public:
         }
         const double number = value->GetDouble();
         if (number < min || number > max) {
-            m_problems->error(at(name), number_text(number) + " is out of range (" +
-                                            number_text(min) + " to " + number_text(max) + ")");
+            m_problems->error(at(name),
+                              number_text(number) + " is out of range (" + number_text(min) +
+                                  " to " + number_text(max) + ")");
             return std::nullopt;
         }
         return number;
@@ -177,9 +179,9 @@ public:
         }
         const int number = value->GetInt();
         if (number < min || number > max) {
-            m_problems->error(at(name), std::to_string(number) + " is out of range (" +
-                                            std::to_string(min) + " to " + std::to_string(max) +
-                                            ")");
+            m_problems->error(at(name),
+                              std::to_string(number) + " is out of range (" + std::to_string(min) +
+                                  " to " + std::to_string(max) + ")");
             return std::nullopt;
         }
         return number;
@@ -205,9 +207,10 @@ public:
         if (auto parsed = Date::try_parse(*text)) {
             return parsed;
         }
-        m_problems->error(at(name), looks_like_date(*text)
-                                        ? "impossible date '" + *text + "'"
-                                        : "not a date '" + *text + "' (expected YYYY-MM-DD)");
+        m_problems->error(at(name),
+                          looks_like_date(*text)
+                              ? "impossible date '" + *text + "'"
+                              : "not a date '" + *text + "' (expected YYYY-MM-DD)");
         return std::nullopt;
     }
 
@@ -219,10 +222,11 @@ public:
         if (auto parsed = PartialDate::try_parse(*text)) {
             return parsed;
         }
-        m_problems->error(at(name), looks_like_date(*text) ? "impossible date '" + *text + "'"
-                                                           : "not a date '" + *text +
-                                                                 "' (expected YYYY, YYYY-MM or "
-                                                                 "YYYY-MM-DD)");
+        m_problems->error(at(name),
+                          looks_like_date(*text) ? "impossible date '" + *text + "'"
+                                                 : "not a date '" + *text +
+                                                       "' (expected YYYY, YYYY-MM or "
+                                                       "YYYY-MM-DD)");
         return std::nullopt;
     }
 
@@ -239,7 +243,8 @@ public:
             }
             expected += (expected.empty() ? "" : ", ") + std::string{key};
         }
-        m_problems->error(at(name), "unknown value '" + *text + "' (expected one of " + expected + ")");
+        m_problems->error(at(name),
+                          "unknown value '" + *text + "' (expected one of " + expected + ")");
         return std::nullopt;
     }
 
@@ -292,9 +297,10 @@ public:
         for (const auto& element : value->GetArray()) {
             const std::string pointer = at(name) + "/" + std::to_string(index++);
             if (!element.IsString() || element.GetStringLength() == 0) {
-                m_problems->error(pointer, element.IsString()
-                                               ? std::string{"must not be empty"}
-                                               : "expected a string, found " + kind_of(element));
+                m_problems->error(pointer,
+                                  element.IsString()
+                                      ? std::string{"must not be empty"}
+                                      : "expected a string, found " + kind_of(element));
                 continue;
             }
             items.emplace_back(element.GetString(), element.GetStringLength());
@@ -336,8 +342,8 @@ void read_demographics(const Object& root, Patient& patient) {
         patient.age_years = age->integer("years", 0, 130);
         patient.age_on = age->date("on");
     }
-    patient.sex = root.choice<Sex>("sex",
-                                   {{"female", Sex::female}, {"male", Sex::male}, {"other", Sex::other}});
+    patient.sex = root.choice<Sex>(
+        "sex", {{"female", Sex::female}, {"male", Sex::male}, {"other", Sex::other}});
     if (const auto place = root.object("location")) {
         place->known({"lat", "lon", "postal_code", "country", "travel_limit_km"});
         PatientLocation location;
@@ -346,7 +352,7 @@ void read_demographics(const Object& root, Patient& patient) {
         location.postal_code = place->text("postal_code");
         location.country = place->text("country");
         location.travel_limit_km = place->number("travel_limit_km", 0, 40000);
-        if (location.lat.has_value() != location.lon.has_value()) {
+        if ((place->get("lat") != nullptr) != (place->get("lon") != nullptr)) {
             root.problems().error(place->pointer(), "lat and lon must be given together");
         }
         patient.location = location;
@@ -358,18 +364,25 @@ void read_diagnosis(const Object& root, Patient& patient) {
     if (!object) {
         return;
     }
-    object->known({"cancer", "subtype", "stage", "m_category", "unresectable", "metastatic",
-                   "diagnosed_on", "advanced_since"});
+    object->known({"cancer",
+                   "subtype",
+                   "stage",
+                   "m_category",
+                   "unresectable",
+                   "metastatic",
+                   "diagnosed_on",
+                   "advanced_since"});
     Diagnosis diagnosis;
     diagnosis.cancer = object->text("cancer");
     // DOMAIN.md §5.4 subtype hierarchy.
-    diagnosis.subtype = object->choice<MelanomaSubtype>(
-        "subtype", {{"cutaneous", MelanomaSubtype::cutaneous},
-                    {"acral", MelanomaSubtype::acral},
-                    {"mucosal", MelanomaSubtype::mucosal},
-                    {"uveal", MelanomaSubtype::uveal},
-                    {"conjunctival", MelanomaSubtype::conjunctival},
-                    {"unknown_primary", MelanomaSubtype::unknown_primary}});
+    diagnosis.subtype =
+        object->choice<MelanomaSubtype>("subtype",
+                                        {{"cutaneous", MelanomaSubtype::cutaneous},
+                                         {"acral", MelanomaSubtype::acral},
+                                         {"mucosal", MelanomaSubtype::mucosal},
+                                         {"uveal", MelanomaSubtype::uveal},
+                                         {"conjunctival", MelanomaSubtype::conjunctival},
+                                         {"unknown_primary", MelanomaSubtype::unknown_primary}});
     diagnosis.stage = object->text("stage");
     diagnosis.m_category = object->text("m_category");
     diagnosis.unresectable = object->boolean("unresectable");
@@ -380,7 +393,8 @@ void read_diagnosis(const Object& root, Patient& patient) {
         diagnosis.advanced_since->latest() < diagnosis.diagnosed_on->earliest()) {
         root.problems().error(object->at("advanced_since"),
                               "advanced disease " + diagnosis.advanced_since->to_string() +
-                                  " is before the diagnosis " + diagnosis.diagnosed_on->to_string());
+                                  " is before the diagnosis " +
+                                  diagnosis.diagnosed_on->to_string());
     }
     if (patient.birth_date && diagnosis.diagnosed_on &&
         diagnosis.diagnosed_on->latest() < *patient.birth_date) {
@@ -452,10 +466,11 @@ void read_disease_sites(const Object& root, Patient& patient) {
         object->known({"status", "assessed_on", "modality", "stable_since", "treatment"});
         BrainMetastases brain;
         const auto status = object->choice<BrainMetastasisStatus>(
-            "status", {{"none", BrainMetastasisStatus::none},
-                       {"untreated_active", BrainMetastasisStatus::untreated_active},
-                       {"treated_stable", BrainMetastasisStatus::treated_stable},
-                       {"leptomeningeal", BrainMetastasisStatus::leptomeningeal}});
+            "status",
+            {{"none", BrainMetastasisStatus::none},
+             {"untreated_active", BrainMetastasisStatus::untreated_active},
+             {"treated_stable", BrainMetastasisStatus::treated_stable},
+             {"leptomeningeal", BrainMetastasisStatus::leptomeningeal}});
         if (!object->get("status")) {
             root.problems().error(object->at("status"), "missing (required)");
         }
@@ -491,7 +506,8 @@ void read_performance(const Object& root, Patient& patient) {
         }
         if (scale && !ecog && value && *value % 10 != 0) {
             root.problems().error(item.at("value"),
-                                  *scale + " is scored in steps of 10, not " + std::to_string(*value));
+                                  *scale + " is scored in steps of 10, not " +
+                                      std::to_string(*value));
         }
         status.date = item.date("date");
         if (scale && value) {
@@ -539,9 +555,9 @@ void read_labs(const Object& root, Patient& patient) {
         if (const auto canonical = canonical_lab_test(*test)) {
             const auto factor = lab_unit_factor(*canonical, *unit);
             if (!factor) {
-                root.problems().error(item.at("unit"), "'" + *unit + "' is not a unit of " + *test +
-                                                           " (expected " +
-                                                           lab_accepted_units(*canonical) + ")");
+                root.problems().error(item.at("unit"),
+                                      "'" + *unit + "' is not a unit of " + *test + " (expected " +
+                                          lab_accepted_units(*canonical) + ")");
                 continue;
             }
             lab.test = *canonical;
@@ -556,8 +572,9 @@ void read_labs(const Object& root, Patient& patient) {
             lab.normalised = true;
         } else {
             root.problems().warning(item.at("test"),
-                                    "lab test '" + *test + "' is not one the engine normalises; "
-                                                           "kept as given");
+                                    "lab test '" + *test +
+                                        "' is not one the engine normalises; "
+                                        "kept as given");
         }
         patient.labs->push_back(std::move(lab));
     }
@@ -570,8 +587,15 @@ void read_treatments(const Object& root, Patient& patient) {
     }
     patient.treatments.emplace();
     for (const auto& item : *items) {
-        item.known({"agents", "regimen", "setting", "start", "last_dose", "doses", "ongoing",
-                    "stop_reason", "rapid_clinical_progression"});
+        item.known({"agents",
+                    "regimen",
+                    "setting",
+                    "start",
+                    "last_dose",
+                    "doses",
+                    "ongoing",
+                    "stop_reason",
+                    "rapid_clinical_progression"});
         Treatment treatment;
         treatment.pointer = item.pointer();
         treatment.agents = item.strings("agents").value_or(std::vector<std::string>{});
@@ -583,21 +607,23 @@ void read_treatments(const Object& root, Patient& patient) {
                    item.get("agents")->Empty() && treatment.regimen.empty()) {
             root.problems().error(item.at("agents"), "must name at least one agent");
         }
-        treatment.setting = item.choice<TherapySetting>("setting",
-                                                        {{"advanced", TherapySetting::advanced},
-                                                         {"adjuvant", TherapySetting::adjuvant},
-                                                         {"neoadjuvant", TherapySetting::neoadjuvant}})
-                                .value_or(TherapySetting::advanced);
+        treatment.setting =
+            item.choice<TherapySetting>("setting",
+                                        {{"advanced", TherapySetting::advanced},
+                                         {"adjuvant", TherapySetting::adjuvant},
+                                         {"neoadjuvant", TherapySetting::neoadjuvant}})
+                .value_or(TherapySetting::advanced);
         const auto start = item.date("start", true);
         treatment.last_dose = item.date("last_dose");
         treatment.doses = item.integer("doses", 0, 10000);
         treatment.ongoing = item.boolean("ongoing");
-        treatment.stop_reason = item.choice<StopReason>(
-            "stop_reason", {{"progression", StopReason::progression},
-                            {"toxicity", StopReason::toxicity},
-                            {"completed", StopReason::completed},
-                            {"patient_choice", StopReason::patient_choice},
-                            {"other", StopReason::other}});
+        treatment.stop_reason =
+            item.choice<StopReason>("stop_reason",
+                                    {{"progression", StopReason::progression},
+                                     {"toxicity", StopReason::toxicity},
+                                     {"completed", StopReason::completed},
+                                     {"patient_choice", StopReason::patient_choice},
+                                     {"other", StopReason::other}});
         treatment.rapid_clinical_progression =
             item.boolean("rapid_clinical_progression").value_or(false);
         check_order(item, "last_dose", start, treatment.last_dose, "start", "last dose");
@@ -605,9 +631,9 @@ void read_treatments(const Object& root, Patient& patient) {
             root.problems().error(item.at("stop_reason"), "an ongoing line has no stop reason");
         }
         if (patient.birth_date && start && *start < *patient.birth_date) {
-            root.problems().error(item.at("start"), "start " + start->to_string() +
-                                                        " is before the birth date " +
-                                                        patient.birth_date->to_string());
+            root.problems().error(item.at("start"),
+                                  "start " + start->to_string() + " is before the birth date " +
+                                      patient.birth_date->to_string());
         }
         if (start) {
             treatment.start = *start;
@@ -655,9 +681,18 @@ void read_scans(const Object& root, Patient& patient) {
         diagnosed = patient.diagnosis->diagnosed_on->earliest();
     }
     for (const auto& item : *items) {
-        item.known({"date", "modality", "target_sum_mm", "target_lesions", "targets_complete",
-                    "non_target", "non_target_increase", "new_lesions", "new_lesion_target_sum_mm",
-                    "new_lesion_non_target_increase", "unscheduled_for_symptoms", "response"});
+        item.known({"date",
+                    "modality",
+                    "target_sum_mm",
+                    "target_lesions",
+                    "targets_complete",
+                    "non_target",
+                    "non_target_increase",
+                    "new_lesions",
+                    "new_lesion_target_sum_mm",
+                    "new_lesion_non_target_increase",
+                    "unscheduled_for_symptoms",
+                    "response"});
         Scan scan;
         scan.pointer = item.pointer();
         ScanMeasurement& m = scan.measurement;
@@ -716,22 +751,25 @@ void read_scans(const Object& root, Patient& patient) {
         m.new_lesion_non_target_increase =
             item.boolean("new_lesion_non_target_increase").value_or(false);
         m.unscheduled_for_symptoms = item.boolean("unscheduled_for_symptoms").value_or(false);
+
         struct Category {
             Response response;
             bool confirms;
         };
-        if (const auto category = item.choice<Category>(
-                "response", {{"CR", {Response::complete, false}},
-                             {"PR", {Response::partial, false}},
-                             {"SD", {Response::stable, false}},
-                             {"PD", {Response::progression, false}},
-                             {"NE", {Response::not_evaluable, false}},
-                             {"non_CR_non_PD", {Response::non_cr_non_pd, false}},
-                             {"iCR", {Response::complete, false}},
-                             {"iPR", {Response::partial, false}},
-                             {"iSD", {Response::stable, false}},
-                             {"iUPD", {Response::progression, false}},
-                             {"iCPD", {Response::progression, true}}})) {
+
+        if (const auto category =
+                item.choice<Category>("response",
+                                      {{"CR", {Response::complete, false}},
+                                       {"PR", {Response::partial, false}},
+                                       {"SD", {Response::stable, false}},
+                                       {"PD", {Response::progression, false}},
+                                       {"NE", {Response::not_evaluable, false}},
+                                       {"non_CR_non_PD", {Response::non_cr_non_pd, false}},
+                                       {"iCR", {Response::complete, false}},
+                                       {"iPR", {Response::partial, false}},
+                                       {"iSD", {Response::stable, false}},
+                                       {"iUPD", {Response::progression, false}},
+                                       {"iCPD", {Response::progression, true}}})) {
             m.recorded = category->response;
             m.recorded_confirmation = category->confirms;
             scan.recorded_category = item.text("response");
@@ -742,9 +780,9 @@ void read_scans(const Object& root, Patient& patient) {
                                   "non_target, new_lesions) or a recorded response");
         }
         if (date && diagnosed && *date < *diagnosed) {
-            root.problems().error(item.at("date"), "scan on " + date->to_string() +
-                                                       " is before the diagnosis on " +
-                                                       patient.diagnosis->diagnosed_on->to_string());
+            root.problems().error(item.at("date"),
+                                  "scan on " + date->to_string() + " is before the diagnosis on " +
+                                      patient.diagnosis->diagnosed_on->to_string());
         }
         if (date) {
             m.date = *date;
@@ -760,7 +798,13 @@ void read_events(const Object& root, Patient& patient) {
     }
     patient.adverse_events.emplace();
     for (const auto& item : *items) {
-        item.known({"term", "grade", "immune_related", "agents", "start", "end", "resolved",
+        item.known({"term",
+                    "grade",
+                    "immune_related",
+                    "agents",
+                    "start",
+                    "end",
+                    "resolved",
                     "led_to_discontinuation"});
         AdverseEvent event;
         event.term = item.string("term", true).value_or("");
@@ -783,10 +827,11 @@ std::optional<Infection> read_infection(const Object& parent, std::string_view n
     }
     object->known({"status", "tested_on"});
     Infection infection;
-    const auto status = object->choice<InfectionStatus>("status",
-                                                        {{"negative", InfectionStatus::negative},
-                                                         {"controlled", InfectionStatus::controlled},
-                                                         {"active", InfectionStatus::active}});
+    const auto status =
+        object->choice<InfectionStatus>("status",
+                                        {{"negative", InfectionStatus::negative},
+                                         {"controlled", InfectionStatus::controlled},
+                                         {"active", InfectionStatus::active}});
     if (!object->get("status")) {
         parent.problems().error(object->at("status"), "missing (required)");
     }
@@ -805,8 +850,15 @@ std::optional<std::vector<Condition>> read_conditions(const Object& parent, std:
     }
     std::vector<Condition> conditions;
     for (const auto& item : *items) {
-        item.known({"condition", "active", "systemic_treatment", "last_treated", "diagnosed_on",
-                    "treatment_ended", "type", "organ", "date"});
+        item.known({"condition",
+                    "active",
+                    "systemic_treatment",
+                    "last_treated",
+                    "diagnosed_on",
+                    "treatment_ended",
+                    "type",
+                    "organ",
+                    "date"});
         Condition condition;
         condition.name = item.text("condition");
         condition.active = item.boolean("active");
@@ -888,10 +940,11 @@ void read_other(const Object& root, Patient& patient) {
     if (const auto object = root.object("pregnancy")) {
         object->known({"status", "breastfeeding", "tested_on"});
         Pregnancy pregnancy;
-        const auto status = object->choice<PregnancyStatus>(
-            "status", {{"pregnant", PregnancyStatus::pregnant},
-                       {"not_pregnant", PregnancyStatus::not_pregnant},
-                       {"not_applicable", PregnancyStatus::not_applicable}});
+        const auto status =
+            object->choice<PregnancyStatus>("status",
+                                            {{"pregnant", PregnancyStatus::pregnant},
+                                             {"not_pregnant", PregnancyStatus::not_pregnant},
+                                             {"not_applicable", PregnancyStatus::not_applicable}});
         pregnancy.breastfeeding = object->boolean("breastfeeding");
         pregnancy.tested_on = object->date("tested_on");
         if (status) {
@@ -934,25 +987,47 @@ PatientDocument read_patient_json(std::string_view text, const std::string& sour
     document.Parse(text.data(), text.size());
     if (document.HasParseError()) {
         const auto [line, column] = line_and_column(text, document.GetErrorOffset());
-        throw PatientRecordError(source, {{"", "malformed JSON at line " + std::to_string(line) +
-                                                   ", column " + std::to_string(column) + ": " +
-                                                   rj::GetParseError_En(document.GetParseError())}});
+        throw PatientRecordError(
+            source,
+            {{"",
+              "malformed JSON at line " + std::to_string(line) + ", column " +
+                  std::to_string(column) + ": " + rj::GetParseError_En(document.GetParseError())}});
     }
     if (!document.IsObject()) {
-        throw PatientRecordError(source, {{"", "expected a JSON object, found " + kind_of(document)}});
+        throw PatientRecordError(source,
+                                 {{"", "expected a JSON object, found " + kind_of(document)}});
     }
     Problems problems;
     const Object root{document, "", problems};
-    root.known({"format", "id", "birth_date", "age", "sex", "location", "diagnosis", "biomarkers",
-                "hla", "metastases", "brain_metastases", "performance_status", "labs", "treatments",
-                "radiotherapy", "surgery", "scans", "adverse_events", "comorbidities",
-                "medications", "pregnancy", "life_expectancy"});
+    root.known({"format",
+                "id",
+                "birth_date",
+                "age",
+                "sex",
+                "location",
+                "diagnosis",
+                "biomarkers",
+                "hla",
+                "metastases",
+                "brain_metastases",
+                "performance_status",
+                "labs",
+                "treatments",
+                "radiotherapy",
+                "surgery",
+                "scans",
+                "adverse_events",
+                "comorbidities",
+                "medications",
+                "pregnancy",
+                "life_expectancy"});
     const auto format = root.string("format");
     if (!root.get("format")) {
         problems.error("/format", "missing (expected \"" + std::string{format_name} + "\")");
     } else if (format && *format != format_name) {
-        problems.error("/format", "unsupported format '" + *format + "' (expected \"" +
-                                      std::string{format_name} + "\")");
+        problems.error("/format",
+                       "unsupported format '" + *format + "' (expected \"" +
+                           std::string{format_name} + "\")");
     }
     PatientDocument result;
     Patient& patient = result.patient;

@@ -91,6 +91,7 @@ struct ConceptGraph::Impl {
 };
 
 ConceptGraph::ConceptGraph() : m_impl(std::make_unique<Impl>()) {}
+
 ConceptGraph::~ConceptGraph() = default;
 ConceptGraph::ConceptGraph(ConceptGraph&&) noexcept = default;
 ConceptGraph& ConceptGraph::operator=(ConceptGraph&&) noexcept = default;
@@ -101,6 +102,7 @@ void ConceptGraph::load_tsv(std::string_view text, std::string_view source) {
         std::string parent;
         std::size_t line;
     };
+
     std::vector<PendingEdge> edges;
     const auto fail = [&](std::size_t line, const std::string& reason) {
         throw ParseError(std::string{source} + ":" + std::to_string(line) + ": " + reason, line);
@@ -111,8 +113,9 @@ void ConceptGraph::load_tsv(std::string_view text, std::string_view source) {
         }
         const auto [it, inserted] = m_impl->by_key.emplace(key, concept_id);
         if (!inserted && it->second != concept_id) {
-            fail(line, "'" + key + "' names both " + m_impl->graph[it->second].id + " and " +
-                           m_impl->graph[concept_id].id);
+            fail(line,
+                 "'" + key + "' names both " + m_impl->graph[it->second].id + " and " +
+                     m_impl->graph[concept_id].id);
         }
     };
 
@@ -127,8 +130,9 @@ void ConceptGraph::load_tsv(std::string_view text, std::string_view source) {
         }
         const auto columns = split(line, '\t');
         if (columns.size() != 4) {
-            fail(number, "expected 4 tab-separated columns (concept, kind, parents, synonyms), got " +
-                             std::to_string(columns.size()));
+            fail(number,
+                 "expected 4 tab-separated columns (concept, kind, parents, synonyms), got " +
+                     std::to_string(columns.size()));
         }
         const std::string id{trim(columns[0])};
         const std::string_view kind_text = trim(columns[1]);
@@ -200,7 +204,8 @@ std::vector<ConceptId> ConceptGraph::ancestors(ConceptId concept_id) const {
 
 std::vector<ConceptId> ConceptGraph::parents(ConceptId concept_id) const {
     std::vector<ConceptId> result;
-    for (const auto edge : boost::make_iterator_range(boost::out_edges(concept_id, m_impl->graph))) {
+    for (const auto edge :
+         boost::make_iterator_range(boost::out_edges(concept_id, m_impl->graph))) {
         result.push_back(boost::target(edge, m_impl->graph));
     }
     return result;

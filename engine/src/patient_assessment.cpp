@@ -42,6 +42,7 @@ LineReport describe_line(const Treatment& treatment,
         std::string text;
         std::string pointer;
     };
+
     std::vector<Named> names;
     if (!treatment.regimen.empty()) {
         names.push_back({treatment.regimen, treatment.pointer + "/regimen"});
@@ -99,9 +100,8 @@ PatientAssessment assess_patient(const Patient& patient, const ConceptGraph& gra
             scans.push_back(scan.measurement);
         }
     }
-    std::sort(scans.begin(), scans.end(), [](const auto& a, const auto& b) {
-        return a.date < b.date;
-    });
+    std::sort(
+        scans.begin(), scans.end(), [](const auto& a, const auto& b) { return a.date < b.date; });
 
     std::vector<std::size_t> order;
     if (patient.treatments) {
@@ -110,8 +110,8 @@ PatientAssessment assess_patient(const Patient& patient, const ConceptGraph& gra
             if (treatment.start > as_of) {
                 result.warnings.push_back({treatment.pointer + "/start",
                                            "line starts on " + treatment.start.to_string() +
-                                               ", after the assessment date " +
-                                               as_of.to_string() + "; ignored"});
+                                               ", after the assessment date " + as_of.to_string() +
+                                               "; ignored"});
                 continue;
             }
             order.push_back(i);
@@ -141,10 +141,10 @@ PatientAssessment assess_patient(const Patient& patient, const ConceptGraph& gra
         }
         report.assessment = assess_line(line, scans, next_start, as_of);
         if (!report.assessment.baseline) {
-            result.warnings.push_back(
-                {treatment.pointer + "/start",
-                 "no scan on or before the start of this line (" + treatment.start.to_string() +
-                     "): its response cannot be measured"});
+            result.warnings.push_back({treatment.pointer + "/start",
+                                       "no scan on or before the start of this line (" +
+                                           treatment.start.to_string() +
+                                           "): its response cannot be measured"});
         }
         result.lines.push_back(std::move(report));
     }
@@ -173,7 +173,8 @@ PatientAssessment assess_patient(const Patient& patient, const ConceptGraph& gra
         result.next.to = result.next.from;
         result.next.overdue = as_of > *result.next.to;
         result.next.text = "first response scan of the current line around " +
-                           result.next.from->to_string() + (result.next.overdue ? " - overdue" : "");
+                           result.next.from->to_string() +
+                           (result.next.overdue ? " - overdue" : "");
     }
     return result;
 }

@@ -1,9 +1,9 @@
 #include "commands/assess_command.hpp"
 
+#include "trialmatch/data/vocabulary.hpp"
+
 #include "assessment_output.hpp"
 #include "patient_input.hpp"
-
-#include "trialmatch/data/vocabulary.hpp"
 
 #include <fmt/core.h>
 
@@ -15,7 +15,8 @@ void AssessCommand::setup(CLI::App& subcommand) {
     subcommand.add_option("--format", m_format, "output format")
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
-    subcommand.add_option("--as-of", m_as_of, "assess as of this date, YYYY-MM-DD (default: today)");
+    subcommand.add_option(
+        "--as-of", m_as_of, "assess as of this date, YYYY-MM-DD (default: today)");
 }
 
 Exit AssessCommand::run() {

@@ -20,9 +20,9 @@ struct RecordWarning {
 
 /// One line of therapy with what the scans say about it.
 struct LineReport {
-    std::size_t index = 0;           ///< position in Patient::treatments
-    Treatment treatment;             ///< as recorded
-    std::vector<std::string> agents; ///< drugs, regimens expanded into their components
+    std::size_t index = 0;             ///< position in Patient::treatments
+    Treatment treatment;               ///< as recorded
+    std::vector<std::string> agents;   ///< drugs, regimens expanded into their components
     std::vector<std::string> classes;  ///< mechanism classes of the agents ("anti-PD-1", ...)
     std::vector<std::string> partners; ///< agents besides the anti-PD-(L)1 ones
     bool anti_pd1 = false;             ///< contains an anti-PD-(L)1 agent (concept graph)
