@@ -3,7 +3,10 @@
 # The main job refreshes melanoma trials from ClinicalTrials.gov into the store and prints what
 # the store holds. Offline, it imports a local directory of registry JSON instead: the one named
 # in $TRIALMATCH_IMPORT_DIR, or, when the registry cannot be reached, the real records in
-# ../shared/fixtures/ctgov beside the checkout.
+# ../shared/fixtures/ctgov beside the checkout. Then it assesses the bundled example patient
+# ($TRIALMATCH_PATIENT, default data/examples/confirmed_acquired_resistance.json): progression and
+# resistance status from the treatment and scan timeline. (Ranking trials for that patient comes
+# with the matcher.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -23,4 +26,8 @@ else
     "$trialmatch" import "$fallback" || status=$?
 fi
 "$trialmatch" stats
+patient=${TRIALMATCH_PATIENT:-data/examples/confirmed_acquired_resistance.json}
+echo
+echo "assessing the example patient $patient" >&2
+"$trialmatch" assess --patient "$patient" || status=$?
 exit "$status"

@@ -73,6 +73,10 @@ Reading read_scan(const ScanMeasurement& scan,
         beyond = std::max(0, *scan.new_lesions - known_new);
     }
     reading.relative = overall_response(target, scan.non_target, beyond);
+    if (!baseline && scan.non_target == NonTarget::none && scan.new_lesions == 0) {
+        // RECIST has no category for a disease-free scan (adjuvant surveillance): it stays NE.
+        reading.reason = "no evidence of disease (nothing measurable at baseline, no new lesions)";
+    }
     if (scan.non_target == NonTarget::progression) {
         reading.reason += reading.reason.empty() ? "" : "; ";
         reading.reason += "unequivocal non-target progression";
