@@ -1,9 +1,10 @@
 // Golden-output tests of the command line (osmium's style): each folder under tests/cli/cases
 // holds `args` (the command line), optionally `setup` (commands run first, one per line), and
 // the expected `stdout`, `stderr` and `exit`. Placeholders: {fixtures} = ../shared/fixtures/ctgov,
-// {own} = tests/fixtures, {db} = a fresh store, {empty} = an empty directory. Outputs are compared
-// after replacing those paths by their placeholders and timestamps by <time>, store sizes by
-// <size>. Set TRIALMATCH_UPDATE_GOLDEN=1 to rewrite the expected files (then review the diff).
+// {own} = tests/fixtures, {examples} = data/examples, {db} = a fresh store, {empty} = an empty
+// directory. Outputs are compared after replacing those paths by their placeholders and timestamps
+// by <time>, store sizes by <size>. Set TRIALMATCH_UPDATE_GOLDEN=1 to rewrite the expected files
+// (then review the diff).
 
 #include "cli_runner.hpp"
 #include "test_paths.hpp"
@@ -59,6 +60,11 @@ std::string trim_newline(std::string text) {
     return text;
 }
 
+fs::path examples_dir() {
+    return fs::path{TRIALMATCH_CLI_CASES_DIR}.parent_path().parent_path().parent_path() / "data" /
+           "examples";
+}
+
 } // namespace
 
 TEST_CASE("golden command-line cases", "[cli][golden]") {
@@ -81,6 +87,7 @@ TEST_CASE("golden command-line cases", "[cli][golden]") {
             Placeholders placeholders;
             placeholders.pairs = {{"{fixtures}", test::shared_fixtures().string()},
                                   {"{own}", test::own_fixtures().string()},
+                                  {"{examples}", examples_dir().string()},
                                   {"{db}", (scratch / "trials.db").string()},
                                   {"{empty}", (scratch / "empty").string()}};
             const std::string db_env = "TRIALMATCH_DB='" + (scratch / "trials.db").string() + "'";
@@ -118,7 +125,7 @@ TEST_CASE("golden command-line cases", "[cli][golden]") {
 
 TEST_CASE("every command answers -h with its usage", "[cli][golden]") {
     test::TempDir scratch;
-    for (const char* command : {"import", "refresh", "show", "stats"}) {
+    for (const char* command : {"import", "refresh", "show", "stats", "assess"}) {
         INFO(command);
         const auto result = test::run_trialmatch(std::string{command} + " -h", scratch.path());
         CHECK(result.exit == 0);
@@ -129,7 +136,13 @@ TEST_CASE("every command answers -h with its usage", "[cli][golden]") {
 
 TEST_CASE("usage errors exit 2 with one line on stderr", "[cli][golden]") {
     test::TempDir scratch;
-    for (const char* arguments : {"", "frobnicate", "show", "import", "stats --format xml"}) {
+    for (const char* arguments : {"",
+                                  "frobnicate",
+                                  "show",
+                                  "import",
+                                  "stats --format xml",
+                                  "assess",
+                                  "assess --patient x.json --as-of 2024-13-01"}) {
         INFO(arguments);
         const auto result = test::run_trialmatch(
             arguments, scratch.path(), "TRIALMATCH_DB=" + (scratch / "x.db").string());

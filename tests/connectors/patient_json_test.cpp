@@ -83,8 +83,8 @@ TEST_CASE("records the reader rejects for their shape are rejected by the schema
           "[patient]") {
     for (const char* name : {"wrong_types.json", "wrong_format.json", "lab_without_unit.json"}) {
         CAPTURE(name);
-        const auto text = trialmatch::test::read_file(
-            repository() / "tests" / "cli" / "assess" / "records" / name);
+        const auto text = trialmatch::test::read_file(repository() / "tests" / "cli" / "assess" /
+                                                      "records" / name);
         CHECK_THROWS_AS(read_patient_json(text, name), PatientRecordError);
         CHECK_FALSE(schema_violation(text).empty());
     }
@@ -97,14 +97,14 @@ TEST_CASE("an absent fact is unknown, an empty list is known absent", "[patient]
     CHECK_FALSE(unknown.comorbidities);
     CHECK_FALSE(unknown.sex);
 
-    const auto known = read_patient_json(
-                           minimal(R"("brain_metastases": {"status": "none", "assessed_on":
+    const auto known =
+        read_patient_json(minimal(R"("brain_metastases": {"status": "none", "assessed_on":
                                       "2024-08-30", "modality": "MRI"},
                                       "adverse_events": [],
                                       "comorbidities": {"hiv": {"status": "negative"},
                                                         "autoimmune": []})"),
-                           "t")
-                           .patient;
+                          "t")
+            .patient;
     REQUIRE(known.brain_metastases);
     CHECK(known.brain_metastases->status == trialmatch::engine::BrainMetastasisStatus::none);
     REQUIRE(known.adverse_events);
@@ -167,7 +167,8 @@ TEST_CASE("scans: lesion measurements give the sum and completeness", "[patient]
         read_patient_json(minimal(R"("scans": [{"date": "2024-01-02", "target_sum_mm": 41,
             "target_lesions": [{"diameter_mm": 23}, {"diameter_mm": 17}], "new_lesions": 0}])"),
                           "t"),
-        Catch::Contains("/scans/0/target_sum_mm: target_sum_mm 41 does not match the lesions' sum 40"));
+        Catch::Contains(
+            "/scans/0/target_sum_mm: target_sum_mm 41 does not match the lesions' sum 40"));
 }
 
 TEST_CASE("HLA alleles and steroid doses are normalised", "[patient]") {
