@@ -135,7 +135,11 @@ void write_assessment_members(JsonOutput& out, const engine::PatientAssessment& 
         optional_int(out, "doses", t.doses ? std::optional<std::int64_t>{*t.doses} : std::nullopt);
         out.field_or_null("stop_reason", t.stop_reason ? engine::to_string(*t.stop_reason) : "");
         out.key("anti_pd1");
-        out.boolean(line.anti_pd1);
+        if (line.unknown_agents && !line.anti_pd1) {
+            out.null(); // an agent is not in the vocabulary: unknown, not "no"
+        } else {
+            out.boolean(line.anti_pd1);
+        }
         date_or_null(out, "baseline_scan", line.assessment.baseline);
         out.field_or_null(
             "best_response",
@@ -156,7 +160,7 @@ void write_assessment_members(JsonOutput& out, const engine::PatientAssessment& 
             out.key("resistance");
             out.start_object();
             out.field("class", engine::to_string(r->value));
-            out.field("exposure_days", r->exposure_days);
+            optional_int(out, "exposure_days", r->exposure_days);
             optional_int(out,
                          "doses",
                          facts.doses ? std::optional<std::int64_t>{*facts.doses} : std::nullopt);
@@ -169,6 +173,8 @@ void write_assessment_members(JsonOutput& out, const engine::PatientAssessment& 
             out.field_or_null("confirmed_how", r->confirmed_how);
             date_or_null(out, "progression_date", facts.progression);
             date_or_null(out, "confirmation_date", facts.confirmation);
+            out.key("confirmation_late");
+            out.boolean(line.assessment.responses.confirmation_outside_window);
             out.field("setting", engine::to_string(facts.setting));
             strings(out, "partners", line.partners);
             out.field("reason", r->reason);
@@ -238,7 +244,8 @@ std::string assessment_text(const engine::Patient& patient, const engine::Patien
             const auto& facts = assessment.facts;
             fmt::format_to(out, "     SITC: {}\n", engine::to_string(r->value));
             std::vector<std::string> f;
-            f.push_back(fmt::format("exposure {} days", r->exposure_days));
+            f.push_back(r->exposure_days ? fmt::format("exposure {} days", *r->exposure_days)
+                                         : std::string{"exposure unknown"});
             if (facts.doses) {
                 f.push_back(fmt::format("{} doses", *facts.doses));
             }
@@ -254,13 +261,20 @@ std::string assessment_text(const engine::Patient& patient, const engine::Patien
                         (facts.best_response ? engine::to_string(*facts.best_response) : "none"));
             if (facts.progression) {
                 f.push_back(r->confirmed ? "confirmed by " + r->confirmed_how : "not confirmed");
+                if (line.assessment.responses.confirmation_outside_window) {
+                    f.emplace_back("confirmation later than 8 weeks after iUPD");
+                }
             }
             if (!line.partners.empty()) {
                 f.push_back("with " + engine::join(line.partners, ", "));
             }
             fmt::format_to(out, "       {}\n", engine::join(f, "; "));
             fmt::format_to(out, "       why: {}\n", r->reason);
-        } else if (!line.anti_pd1) {
+        } else if (line.unknown_agents) {
+            fmt::format_to(out,
+                           "     an agent is not in the vocabulary: whether this line contains "
+                           "an anti-PD-(L)1 agent is unknown, so it is not classified\n");
+        } else {
             fmt::format_to(out, "     no anti-PD-(L)1 agent: no SITC classification\n");
         }
     }

@@ -139,6 +139,11 @@ public:
             return std::nullopt;
         }
         std::string text{value->GetString(), value->GetStringLength()};
+        if (has_surrogate(text)) {
+            // A lone \uD800-\uDFFF escape decodes to bytes that are not UTF-8.
+            m_problems->error(at(name), "invalid Unicode (a lone surrogate escape)");
+            return std::nullopt;
+        }
         if (text.empty() && required) {
             m_problems->error(at(name), "must not be empty");
             return std::nullopt;
@@ -205,6 +210,10 @@ public:
             return std::nullopt;
         }
         if (auto parsed = Date::try_parse(*text)) {
+            if (parsed->year() < 1900 || parsed->year() > 2199) {
+                m_problems->error(at(name), "date '" + *text + "' is out of range (1900 to 2199)");
+                return std::nullopt;
+            }
             return parsed;
         }
         m_problems->error(at(name),
@@ -220,6 +229,10 @@ public:
             return std::nullopt;
         }
         if (auto parsed = PartialDate::try_parse(*text)) {
+            if (parsed->year < 1900 || parsed->year > 2199) {
+                m_problems->error(at(name), "date '" + *text + "' is out of range (1900 to 2199)");
+                return std::nullopt;
+            }
             return parsed;
         }
         m_problems->error(at(name),
@@ -296,6 +309,11 @@ public:
         rj::SizeType index = 0;
         for (const auto& element : value->GetArray()) {
             const std::string pointer = at(name) + "/" + std::to_string(index++);
+            if (element.IsString() &&
+                has_surrogate(std::string{element.GetString(), element.GetStringLength()})) {
+                m_problems->error(pointer, "invalid Unicode (a lone surrogate escape)");
+                continue;
+            }
             if (!element.IsString() || element.GetStringLength() == 0) {
                 m_problems->error(pointer,
                                   element.IsString()
@@ -309,6 +327,16 @@ public:
     }
 
 private:
+    static bool has_surrogate(const std::string& text) {
+        for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+            if (static_cast<unsigned char>(text[i]) == 0xED &&
+                static_cast<unsigned char>(text[i + 1]) >= 0xA0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static bool looks_like_date(const std::string& text) {
         return !text.empty() && text.find_first_not_of("0123456789-") == std::string::npos &&
                text.size() <= 10 && text.size() >= 4;
@@ -600,12 +628,14 @@ void read_treatments(const Object& root, Patient& patient) {
         treatment.pointer = item.pointer();
         treatment.agents = item.strings("agents").value_or(std::vector<std::string>{});
         treatment.regimen = item.text("regimen");
-        if (treatment.agents.empty() && treatment.regimen.empty() && !item.get("agents") &&
-            !item.get("regimen")) {
+        if (!item.get("agents") && !item.get("regimen")) {
             root.problems().error(item.pointer(), "a line of therapy needs agents or a regimen");
-        } else if (item.get("agents") && item.get("agents")->IsArray() &&
-                   item.get("agents")->Empty() && treatment.regimen.empty()) {
+        }
+        if (item.get("agents") && item.get("agents")->IsArray() && item.get("agents")->Empty()) {
             root.problems().error(item.at("agents"), "must name at least one agent");
+        }
+        if (item.get("regimen") && item.get("regimen")->IsString() && treatment.regimen.empty()) {
+            root.problems().error(item.at("regimen"), "must not be empty");
         }
         treatment.setting =
             item.choice<TherapySetting>("setting",
@@ -735,8 +765,17 @@ void read_scans(const Object& root, Patient& patient) {
                 m.targets_complete = all_gone;
             }
         }
+        if (complete && *complete && m.target_sum_mm && *m.target_sum_mm >= 50) {
+            // Complete leaves at most 5 target nodes, each below 10 mm (RECIST 1.1 §1.2 TR 1).
+            root.problems().error(item.at("targets_complete"),
+                                  "a complete response cannot leave a target sum of " +
+                                      number_text(*m.target_sum_mm) +
+                                      " mm (at most 5 nodes below 10 mm)");
+        }
         if (complete) {
             m.targets_complete = *complete;
+        } else if (m.target_sum_mm && *m.target_sum_mm == 0) {
+            m.targets_complete = true; // every target measures 0 mm
         }
         m.non_target = item.choice<NonTarget>("non_target",
                                               {{"none", NonTarget::none},
@@ -744,7 +783,8 @@ void read_scans(const Object& root, Patient& patient) {
                                                {"complete", NonTarget::complete},
                                                {"progression", NonTarget::progression},
                                                {"not_evaluable", NonTarget::not_evaluable}})
-                           .value_or(NonTarget::none);
+                           // Not recorded is not "none": the table's NE rows apply (§1.2).
+                           .value_or(NonTarget::not_evaluable);
         m.non_target_increase = item.boolean("non_target_increase").value_or(false);
         m.new_lesions = item.integer("new_lesions", 0, 1000);
         m.new_lesion_target_sum_mm = item.number("new_lesion_target_sum_mm", 0, max_mm);
@@ -966,6 +1006,45 @@ void read_other(const Object& root, Patient& patient) {
     }
 }
 
+// RapidJSON keeps every duplicate and lookups see the first; other tools take the last. Either
+// way one of the values would be silently lost, so a duplicate is an error.
+bool find_duplicate_keys(const rj::Value& value,
+                         const std::string& pointer,
+                         Problems& problems,
+                         int depth = 0) {
+    // The format nests a few levels; anything far deeper is not a patient record, and walking
+    // it recursively would exhaust the stack.
+    constexpr int max_depth = 32;
+    if (depth > max_depth) {
+        problems.error(pointer, "nested more than " + std::to_string(max_depth) + " levels deep");
+        return false;
+    }
+    if (value.IsObject()) {
+        std::vector<std::string_view> names;
+        for (const auto& member : value.GetObject()) {
+            const std::string_view name{member.name.GetString(), member.name.GetStringLength()};
+            const std::string at = pointer + "/" + escape_token(name);
+            if (std::find(names.begin(), names.end(), name) != names.end()) {
+                problems.error(at, "duplicate key '" + std::string{name} + "'");
+            } else {
+                names.push_back(name);
+            }
+            if (!find_duplicate_keys(member.value, at, problems, depth + 1)) {
+                return false;
+            }
+        }
+    } else if (value.IsArray()) {
+        rj::SizeType index = 0;
+        for (const auto& element : value.GetArray()) {
+            if (!find_duplicate_keys(
+                    element, pointer + "/" + std::to_string(index++), problems, depth + 1)) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 std::pair<std::size_t, std::size_t> line_and_column(std::string_view text, std::size_t offset) {
     std::size_t line = 1;
     std::size_t column = 1;
@@ -984,7 +1063,9 @@ std::pair<std::size_t, std::size_t> line_and_column(std::string_view text, std::
 
 PatientDocument read_patient_json(std::string_view text, const std::string& source) {
     rj::Document document;
-    document.Parse(text.data(), text.size());
+    // Iterative: a hostile nesting depth cannot exhaust the stack; invalid UTF-8 is refused.
+    document.Parse<rj::kParseIterativeFlag | rj::kParseValidateEncodingFlag>(text.data(),
+                                                                             text.size());
     if (document.HasParseError()) {
         const auto [line, column] = line_and_column(text, document.GetErrorOffset());
         throw PatientRecordError(
@@ -998,6 +1079,9 @@ PatientDocument read_patient_json(std::string_view text, const std::string& sour
                                  {{"", "expected a JSON object, found " + kind_of(document)}});
     }
     Problems problems;
+    if (!find_duplicate_keys(document, "", problems)) {
+        throw PatientRecordError(source, std::move(problems.errors));
+    }
     const Object root{document, "", problems};
     root.known({"format",
                 "id",
@@ -1053,6 +1137,10 @@ PatientDocument read_patient_json(std::string_view text, const std::string& sour
 }
 
 PatientDocument read_patient_file(const std::filesystem::path& path) {
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error)) {
+        throw Error(ErrorCode::io, path.string() + ": is a directory, not a patient record");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw Error(ErrorCode::io, path.string() + ": cannot open the patient record");

@@ -46,7 +46,14 @@ std::string_view trim(std::string_view text) {
 }
 
 // The lookup key: lower case, whitespace collapsed, no spaces around '+' and '/', '_' as space.
-std::string key_of(std::string_view name) {
+std::string key_of(std::string_view raw_name) {
+    // A no-break space (U+00A0) is a space.
+    std::string spaced{raw_name};
+    for (std::size_t at = spaced.find("\xC2\xA0"); at != std::string::npos;
+         at = spaced.find("\xC2\xA0", at)) {
+        spaced.replace(at, 2, " ");
+    }
+    const std::string_view name{spaced};
     std::string out;
     bool space = false;
     for (const char raw : trim(name)) {
@@ -247,6 +254,62 @@ std::size_t ConceptGraph::size() const noexcept {
     return boost::num_vertices(m_impl->graph);
 }
 
+namespace {
+
+// One part of a regimen text: the name itself, a name with its brand or code in brackets
+// ("pembrolizumab (Keytruda)"), a name followed by a dose ("nivolumab 480 mg q4w"), or two
+// names joined by a hyphen ("pembrolizumab-lenvatinib").
+std::vector<ConceptId> resolve_part(const ConceptGraph& graph, std::string_view part) {
+    if (const auto found = graph.find(part)) {
+        return {*found};
+    }
+    const std::size_t open = part.find('(');
+    if (open != std::string_view::npos) {
+        const std::size_t close = part.find(')', open);
+        const std::string_view inside = part.substr(
+            open + 1, close == std::string_view::npos ? std::string_view::npos : close - open - 1);
+        std::string outside{part.substr(0, open)};
+        if (close != std::string_view::npos) {
+            outside += part.substr(close + 1);
+        }
+        if (const auto found = graph.find(outside)) {
+            return {*found};
+        }
+        if (const auto found = graph.find(inside)) {
+            return {*found};
+        }
+    }
+    std::vector<std::string_view> words;
+    for (const auto word : split(trim(part), ' ')) {
+        if (!trim(word).empty()) {
+            words.push_back(trim(word));
+        }
+    }
+    for (std::size_t n = words.size(); n-- > 1;) {
+        const std::string_view prefix{words.front().data(),
+                                      static_cast<std::size_t>(words[n - 1].data() +
+                                                               words[n - 1].size() -
+                                                               words.front().data())};
+        if (const auto found = graph.find(prefix)) {
+            return {*found};
+        }
+    }
+    if (part.find('-') != std::string_view::npos) {
+        std::vector<ConceptId> pieces;
+        for (const auto piece : split(part, '-')) {
+            const auto found = graph.find(piece);
+            if (!found) {
+                return {};
+            }
+            pieces.push_back(*found);
+        }
+        return pieces;
+    }
+    return {};
+}
+
+} // namespace
+
 ResolvedAgents resolve_agents(const ConceptGraph& graph, std::string_view text) {
     ResolvedAgents result;
     if (const auto whole = graph.find(text)) {
@@ -255,7 +318,7 @@ ResolvedAgents resolve_agents(const ConceptGraph& graph, std::string_view text) 
     }
     // Split at the separators regimens are written with.
     std::string normalised{text};
-    for (const std::string_view word : {" and ", " with ", " plus ", ","}) {
+    for (const std::string_view word : {" and ", " with ", " plus ", ",", ";", "&"}) {
         std::size_t at = 0;
         while ((at = normalised.find(word, at)) != std::string::npos) {
             normalised.replace(at, word.size(), "+");
@@ -267,11 +330,11 @@ ResolvedAgents resolve_agents(const ConceptGraph& graph, std::string_view text) 
         if (name.empty()) {
             continue;
         }
-        if (const auto found = graph.find(name)) {
-            result.concepts.push_back(*found);
-        } else {
+        const auto found = resolve_part(graph, name);
+        if (found.empty()) {
             result.unknown.emplace_back(name);
         }
+        result.concepts.insert(result.concepts.end(), found.begin(), found.end());
     }
     return result;
 }

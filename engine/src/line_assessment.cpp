@@ -45,7 +45,7 @@ const char* to_string(OverallStatus status) noexcept {
 
 LineAssessment assess_line(const TherapyLine& line,
                            const std::vector<ScanMeasurement>& scans,
-                           std::optional<Date> next_line_start,
+                           std::optional<Date> follow_up_until,
                            Date as_of) {
     LineAssessment result;
     std::optional<ScanMeasurement> baseline;
@@ -55,7 +55,7 @@ LineAssessment assess_line(const TherapyLine& line,
             if (!baseline || baseline->date <= scan.date) {
                 baseline = scan;
             }
-        } else if ((!next_line_start || scan.date < *next_line_start) && scan.date <= as_of) {
+        } else if ((!follow_up_until || scan.date <= *follow_up_until) && scan.date <= as_of) {
             follow_ups.push_back(scan);
         }
     }
@@ -94,6 +94,7 @@ LineAssessment assess_line(const TherapyLine& line,
     facts.setting = line.setting;
     facts.start = line.start;
     facts.last_dose = line.last_dose;
+    facts.ongoing = line.ongoing;
     facts.doses = line.doses;
     facts.progression = history.progression_date;
     facts.confirmation = history.confirmation_date;

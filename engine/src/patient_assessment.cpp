@@ -72,10 +72,10 @@ LineReport describe_line(const Treatment& treatment,
         for (const auto& unknown : resolved.unknown) {
             add_unique(report.agents, unknown);
             add_unique(report.partners, unknown);
+            report.unknown_agents = true;
             warnings.push_back({name.pointer,
                                 "unknown agent '" + unknown +
-                                    "': not in the drug vocabulary (data/vocab/drugs.tsv), so it "
-                                    "does not count as anti-PD-(L)1"});
+                                    "': not in the drug vocabulary (data/vocab/drugs.tsv)"});
         }
     }
     return report;
@@ -121,30 +121,52 @@ PatientAssessment assess_patient(const Patient& patient, const ConceptGraph& gra
         return (*patient.treatments)[a].start < (*patient.treatments)[b].start;
     });
 
+    const auto& treatments = *patient.treatments;
     for (std::size_t k = 0; k < order.size(); ++k) {
-        const Treatment& treatment = (*patient.treatments)[order[k]];
+        const Treatment& treatment = treatments[order[k]];
         LineReport report = describe_line(treatment, order[k], graph, result.warnings);
         TherapyLine line;
         line.agents = report.agents;
         line.setting = treatment.setting;
         line.start = treatment.start;
         line.last_dose = treatment.last_dose;
-        if (treatment.ongoing.value_or(false)) {
-            line.last_dose.reset(); // still on drug: exposure runs to the as-of date
+        line.ongoing = treatment.ongoing.value_or(false);
+        if (line.last_dose && *line.last_dose > as_of) {
+            result.warnings.push_back({treatment.pointer + "/last_dose",
+                                       "last dose " + line.last_dose->to_string() +
+                                           " is after the assessment date " + as_of.to_string() +
+                                           "; the line is taken as still running on that date"});
+            line.ongoing = true;
         }
         line.doses = treatment.doses;
         line.anti_pd1 = report.anti_pd1;
         line.rapid_clinical_progression = treatment.rapid_clinical_progression;
-        std::optional<Date> next_start;
-        if (k + 1 < order.size()) {
-            next_start = (*patient.treatments)[order[k + 1]].start;
+        // The scans of a line run until a later line replaces it: one that starts after this
+        // line's last dose (a line added on top of a running one does not end it). Lines started
+        // the same day are one regimen recorded in parts and share their scans.
+        std::optional<Date> follow_up_until;
+        if (!line.ongoing) {
+            const Date end = line.last_dose.value_or(line.start);
+            for (std::size_t j = k + 1; j < order.size(); ++j) {
+                const Date later = treatments[order[j]].start;
+                if (later > end || (!line.last_dose && later > line.start)) {
+                    follow_up_until = later;
+                    break;
+                }
+            }
         }
-        report.assessment = assess_line(line, scans, next_start, as_of);
+        report.assessment = assess_line(line, scans, follow_up_until, as_of);
         if (!report.assessment.baseline) {
             result.warnings.push_back({treatment.pointer + "/start",
                                        "no scan on or before the start of this line (" +
                                            treatment.start.to_string() +
                                            "): its response cannot be measured"});
+        }
+        if (report.unknown_agents && !report.anti_pd1) {
+            result.warnings.push_back({treatment.pointer,
+                                       "whether this line contains an anti-PD-(L)1 agent is "
+                                       "unknown (an agent is not in the vocabulary), so it is "
+                                       "not classified"});
         }
         result.lines.push_back(std::move(report));
     }

@@ -61,19 +61,30 @@ const char* to_string(TherapySetting value) noexcept {
 
 ResistanceAssessment classify_resistance(const LineFacts& line, Date as_of) {
     ResistanceAssessment result;
-    const Date last = line.last_dose.value_or(as_of);
-    // §3.2: exposure ends at PD or at the last dose, whichever comes first.
-    const Date exposure_end = line.progression ? std::min(last, *line.progression) : last;
-    result.exposure_days = std::max<std::int64_t>(0, exposure_end - line.start);
+    // §3.2: exposure ends at PD or at the last dose, whichever comes first; a line still running
+    // is on drug up to the as-of date.
+    std::optional<Date> last;
+    if (line.ongoing) {
+        last = as_of;
+    } else if (line.last_dose) {
+        last = line.last_dose;
+    }
+    if (last) {
+        const Date end = line.progression ? std::min(*last, *line.progression) : *last;
+        result.exposure_days = std::max<std::int64_t>(0, end - line.start);
+    }
     if (!line.progression) {
         result.value = ResistanceClass::no_progression;
         result.reason = "no progression attributable to this line";
         return result;
     }
     const Date pd1 = *line.progression;
-    // A line still running at PD has its gap measured to the PD itself: 0 days.
-    result.gap_days = line.last_dose ? pd1 - *line.last_dose : 0;
     result.disease_control_days = pd1 - line.start;
+    if (line.ongoing) {
+        result.gap_days = 0; // PD while the line is still running
+    } else if (line.last_dose) {
+        result.gap_days = pd1 - *line.last_dose;
+    }
     if (line.confirmation && *line.confirmation - pd1 >= confirmation_days) {
         result.confirmed = true;
         result.confirmed_how = "scan " + line.confirmation->to_string() + " (" +
@@ -82,8 +93,16 @@ ResistanceAssessment classify_resistance(const LineFacts& line, Date as_of) {
         result.confirmed = true;
         result.confirmed_how = "rapid clinical progression";
     }
+    if (!result.gap_days) {
+        // Unknown is not no: without a last dose the 12-week rule cannot be applied.
+        result.value = ResistanceClass::indeterminate;
+        result.reason = "the line has ended but its last dose is not recorded, so the gap from the "
+                        "last dose to progression is unknown";
+        return result;
+    }
     const std::int64_t gap = *result.gap_days;
     const std::int64_t control = *result.disease_control_days;
+    const std::int64_t exposure = result.exposure_days.value_or(0);
 
     if (line.setting == TherapySetting::adjuvant) {
         if (gap <= twelve_weeks) {
@@ -101,30 +120,32 @@ ResistanceAssessment classify_resistance(const LineFacts& line, Date as_of) {
         return result;
     }
     const auto bor = line.best_response;
-    const bool short_control = bor == Response::progression ||
-                               (bor == Response::stable && shorter_than_six_months(control));
+    // Non-target-only disease has no SD; its non-CR/non-PD plays the same role (engine choice).
+    const bool stable = bor == Response::stable || bor == Response::non_cr_non_pd;
+    const bool short_control =
+        bor == Response::progression || (stable && shorter_than_six_months(control));
     const bool long_control = bor == Response::complete || bor == Response::partial ||
-                              (bor == Response::stable && longer_than_six_months(control));
+                              (stable && longer_than_six_months(control));
     const std::string best =
         bor ? std::string{"best response "} + to_string(*bor) : "no best response";
     if (short_control) {
-        if (result.exposure_days >= six_weeks) {
+        if (exposure >= six_weeks) {
             result.value = ResistanceClass::primary_resistance;
             result.reason = best + ", disease control " + days(control) + ", exposure " +
-                            days(result.exposure_days) + " (>= 42)";
+                            days(exposure) + " (>= 42)";
         } else {
             result.value = ResistanceClass::insufficient_exposure;
-            result.reason = best + ", exposure " + days(result.exposure_days) + " (< 42)";
+            result.reason = best + ", exposure " + days(exposure) + " (< 42)";
         }
     } else if (long_control) {
-        if (static_cast<double>(result.exposure_days) >= six_months) {
+        if (static_cast<double>(exposure) >= six_months) {
             result.value = ResistanceClass::secondary_resistance;
             result.reason = best + ", disease control " + days(control) + ", exposure " +
-                            days(result.exposure_days) + " (>= 6 months)";
+                            days(exposure) + " (>= 6 months)";
         } else {
             // Response then PD before 6 months of exposure: SITC is silent (engine choice, §3.2).
             result.value = ResistanceClass::indeterminate;
-            result.reason = best + " but exposure " + days(result.exposure_days) + " (< 6 months)";
+            result.reason = best + " but exposure " + days(exposure) + " (< 6 months)";
         }
     } else {
         result.value = ResistanceClass::indeterminate;

@@ -57,7 +57,16 @@ Reading read_scan(const ScanMeasurement& scan,
         return reading;
     }
     std::optional<Response> target;
-    if (baseline) {
+    if (!baseline && scan.target_sum_mm) {
+        // Targets measured now but not at baseline: no PR/SD judgement is possible (§1.2 needs
+        // the baseline sum); only growth over an earlier follow-up measurement can show PD.
+        target = Response::not_evaluable;
+        reading.reason = "target sum " + mm(*scan.target_sum_mm) + " but no baseline target sum";
+        if (nadir && *scan.target_sum_mm >= 1.20 * *nadir && *scan.target_sum_mm - *nadir >= 5.0) {
+            target = Response::progression;
+            reading.reason += " (PD against the smallest later sum, " + mm(*nadir) + ")";
+        }
+    } else if (baseline) {
         if (scan.target_sum_mm) {
             target = target_response(*scan.target_sum_mm, *baseline, *nadir, scan.targets_complete);
             reading.reason = "target sum " + mm(*scan.target_sum_mm) + " (baseline " +
@@ -205,7 +214,7 @@ ResponseHistory assess_responses(const ScanMeasurement& baseline,
     Date iupd_date;
     std::optional<double> ref_sum;
     int ref_new = 0;
-    double ref_nlt = 0;
+    std::optional<double> ref_nlt; // NLT sum at iUPD; set later if first measured after it
 
     for (const auto& scan : ordered) {
         TimePointResponse point;
@@ -223,7 +232,7 @@ ResponseHistory assess_responses(const ScanMeasurement& baseline,
                 iupd_date = scan.date;
                 ref_sum = scan.target_sum_mm;
                 ref_new = scan.new_lesions.value_or(0);
-                ref_nlt = scan.new_lesion_target_sum_mm.value_or(0.0);
+                ref_nlt = scan.new_lesion_target_sum_mm;
                 history.progression_date = scan.date;
                 point.irecist = ImmuneResponse::iupd;
                 point.reason = "unconfirmed progression: " + reading.reason;
@@ -245,9 +254,13 @@ ResponseHistory assess_responses(const ScanMeasurement& baseline,
             if (scan.non_target_increase) {
                 add("further non-target increase");
             }
-            if (scan.new_lesion_target_sum_mm &&
-                *scan.new_lesion_target_sum_mm - ref_nlt >= confirmation_increase_mm) {
-                add("new-lesion target sum up " + mm(*scan.new_lesion_target_sum_mm - ref_nlt));
+            if (scan.new_lesion_target_sum_mm && ref_nlt &&
+                *scan.new_lesion_target_sum_mm - *ref_nlt >= confirmation_increase_mm) {
+                add("new-lesion target sum up " + mm(*scan.new_lesion_target_sum_mm - *ref_nlt));
+            }
+            if (!ref_nlt && scan.new_lesion_target_sum_mm) {
+                // Not measured at iUPD: this first measurement is the reference, not an increase.
+                ref_nlt = scan.new_lesion_target_sum_mm;
             }
             if (scan.new_lesion_non_target_increase) {
                 add("new non-target lesion increased");
@@ -292,8 +305,8 @@ ResponseHistory assess_responses(const ScanMeasurement& baseline,
                                    : "no further progression since iUPD; awaiting confirmation";
             }
         }
-        if (!scan.recorded && scan.target_sum_mm && nadir) {
-            nadir = std::min(*nadir, *scan.target_sum_mm);
+        if (scan.target_sum_mm) {
+            nadir = nadir ? std::min(*nadir, *scan.target_sum_mm) : *scan.target_sum_mm;
         }
         history.time_points.push_back(std::move(point));
     }

@@ -183,6 +183,17 @@ TEST_CASE("HLA alleles and steroid doses are normalised", "[patient]") {
     CHECK_FALSE(patient.medications->at(1).prednisone_equivalent_mg_per_day);
 }
 
+TEST_CASE("hostile input is refused without exhausting the stack", "[patient]") {
+    const std::string deep = R"({"format": "trialmatch-patient/1", "id": "x", "extra": )" +
+                             std::string(200000, '[') + std::string(200000, ']') + "}";
+    CHECK_THROWS_WITH(read_patient_json(deep, "deep.json"), Catch::Contains("levels deep"));
+    CHECK_THROWS_WITH(read_patient_json("{\"id\": \"\xff\xfe\"}", "bad.json"),
+                      Catch::Contains("malformed JSON"));
+    CHECK_THROWS_WITH(read_patient_json(R"({"format": "trialmatch-patient/1", "id": "a\udc00"})",
+                                        "surrogate.json"),
+                      Catch::Contains("lone surrogate"));
+}
+
 TEST_CASE("every problem is reported with its pointer", "[patient]") {
     try {
         read_patient_json(R"({"id": "", "treatments": [{"start": "2024-13-01"}], "scans": [{}]})",

@@ -24,6 +24,7 @@ engine::TherapyLine nivolumab(const char* start) {
     line.agents = {"nivolumab"};
     line.start = day(start);
     line.anti_pd1 = true;
+    line.ongoing = true;
     return line;
 }
 
@@ -45,7 +46,7 @@ TEST_CASE("response, then confirmed progression on anti-PD-1: secondary resistan
     CHECK(result.best_response == engine::Response::partial);
     REQUIRE(result.resistance);
     CHECK(result.resistance->value == engine::ResistanceClass::secondary_resistance);
-    CHECK(result.resistance->exposure_days == 508);
+    CHECK(result.resistance->exposure_days == std::optional<std::int64_t>{508});
     CHECK(result.resistance->gap_days == 0);
     CHECK(result.resistance->confirmed);
     CHECK(result.facts.progression == day("2024-06-01"));
@@ -69,7 +70,7 @@ TEST_CASE(
     scans.push_back(scan("2024-04-10", 68, 0)); // 35 days after iUPD, +6 mm
     result = engine::assess_line(line, scans, std::nullopt, day("2024-04-15"));
     CHECK(result.resistance->confirmed);
-    CHECK(result.resistance->exposure_days == 56);
+    CHECK(result.resistance->exposure_days == std::optional<std::int64_t>{56});
     CHECK(engine::overall_status(result.responses) == engine::OverallStatus::confirmed_progression);
 }
 
@@ -85,6 +86,7 @@ TEST_CASE("relapse during adjuvant anti-PD-1 without a baseline scan", "[engine]
     auto line = nivolumab("2023-03-01");
     line.setting = engine::TherapySetting::adjuvant;
     line.last_dose = day("2024-02-28");
+    line.ongoing = false;
     engine::ScanMeasurement clear;
     clear.date = day("2023-09-01");
     clear.non_target = engine::NonTarget::none;

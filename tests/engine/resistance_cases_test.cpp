@@ -7,7 +7,9 @@
 //   expect class=primary_resistance exposure=171 gap=19 control=171 confirmed=yes
 //
 // Line keys: setting=<advanced|adjuvant|neoadjuvant> start last doses progression confirmation
-// rapid=yes best=<CR|PR|SD|PD|NE> asof. Expect keys: class exposure gap control confirmed.
+// rapid=yes best=<CR|PR|SD|PD|NE|non-CR/non-PD> ongoing=<yes|no> asof (a line without `last` is
+// ongoing unless ongoing=no says it ended with its last dose unrecorded). Expect keys: class
+// exposure gap control confirmed; "unknown" for a fact that cannot be known.
 
 #include "trialmatch/engine/resistance.hpp"
 
@@ -44,7 +46,8 @@ engine::Response response_named(const std::string& name) {
                          engine::Response::partial,
                          engine::Response::stable,
                          engine::Response::progression,
-                         engine::Response::not_evaluable}) {
+                         engine::Response::not_evaluable,
+                         engine::Response::non_cr_non_pd}) {
         if (name == engine::to_string(r)) {
             return r;
         }
@@ -89,6 +92,7 @@ TEST_CASE("SITC resistance classification cases", "[engine][resistance]") {
             if (facts.count("last")) {
                 lf.last_dose = engine::Date::parse(facts["last"]);
             }
+            lf.ongoing = facts.count("ongoing") ? facts["ongoing"] == "yes" : !facts.count("last");
             if (facts.count("doses")) {
                 lf.doses = std::stoi(facts["doses"]);
             }
@@ -106,10 +110,15 @@ TEST_CASE("SITC resistance classification cases", "[engine][resistance]") {
             INFO(file.filename().string() << ": " << result.reason);
             REQUIRE(expect.count("class") == 1U);
             CHECK(engine::to_string(result.value) == expect["class"]);
-            if (expect.count("exposure")) {
-                CHECK(result.exposure_days == std::stoll(expect["exposure"]));
+            if (expect.count("exposure") && expect["exposure"] == "unknown") {
+                CHECK_FALSE(result.exposure_days);
+            } else if (expect.count("exposure")) {
+                REQUIRE(result.exposure_days);
+                CHECK(*result.exposure_days == std::stoll(expect["exposure"]));
             }
-            if (expect.count("gap")) {
+            if (expect.count("gap") && expect["gap"] == "unknown") {
+                CHECK_FALSE(result.gap_days);
+            } else if (expect.count("gap")) {
                 REQUIRE(result.gap_days);
                 CHECK(*result.gap_days == std::stoll(expect["gap"]));
             }

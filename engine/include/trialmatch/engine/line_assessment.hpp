@@ -14,7 +14,8 @@ struct TherapyLine {
     std::vector<std::string> agents;
     TherapySetting setting = TherapySetting::advanced;
     Date start;
-    std::optional<Date> last_dose; ///< absent while ongoing
+    std::optional<Date> last_dose; ///< of a finished line; the most recent one while ongoing
+    bool ongoing = false;          ///< still on drug at the as-of date
     std::optional<int> doses;
     bool anti_pd1 = false; ///< contains an anti-PD-(L)1 agent (decided by the concept graph)
     bool rapid_clinical_progression = false;
@@ -30,13 +31,14 @@ struct LineAssessment {
 };
 
 /// Measures a line against its baseline (the last scan on or before its start; for an adjuvant
-/// line without one, a disease-free baseline at its start) with the scans after its start and
-/// before `next_line_start`. Best overall response (§1.3): the best time-point response before
-/// the first PD, SD counting only when seen at least 42 days after the start. Then §3.2 for
+/// line without one, a disease-free baseline at its start) with the scans after its start up to
+/// and including `follow_up_until` (the start of the line that replaces it, whose baseline scan
+/// is also this line's last follow-up). Best overall response (§1.3): the best time-point response
+/// before the first PD, SD counting only when seen at least 42 days after the start. Then §3.2 for
 /// anti-PD-(L)1 lines.
 LineAssessment assess_line(const TherapyLine& line,
                            const std::vector<ScanMeasurement>& scans,
-                           std::optional<Date> next_line_start,
+                           std::optional<Date> follow_up_until,
                            Date as_of);
 
 /// The patient-level status (DESIGN.md assess contract).

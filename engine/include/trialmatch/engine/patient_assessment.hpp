@@ -26,6 +26,7 @@ struct LineReport {
     std::vector<std::string> classes;  ///< mechanism classes of the agents ("anti-PD-1", ...)
     std::vector<std::string> partners; ///< agents besides the anti-PD-(L)1 ones
     bool anti_pd1 = false;             ///< contains an anti-PD-(L)1 agent (concept graph)
+    bool unknown_agents = false;       ///< an agent is not in the vocabulary: anti_pd1 may be wrong
     LineAssessment assessment;
 };
 
