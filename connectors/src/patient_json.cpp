@@ -2,6 +2,8 @@
 
 #include "trialmatch/engine/clinical_units.hpp"
 
+#include "json_access.hpp"
+
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
@@ -63,23 +65,12 @@ std::string escape_token(std::string_view token) {
     return out;
 }
 
+// The value's type for messages, with a string quoted so the user sees what was written.
 std::string kind_of(const rj::Value& value) {
-    switch (value.GetType()) {
-    case rj::kNullType:
-        return "null";
-    case rj::kFalseType:
-    case rj::kTrueType:
-        return "a boolean";
-    case rj::kObjectType:
-        return "an object";
-    case rj::kArrayType:
-        return "an array";
-    case rj::kStringType:
+    if (value.IsString()) {
         return "a string '" + std::string{value.GetString(), value.GetStringLength()} + "'";
-    case rj::kNumberType:
-        return "a number";
     }
-    return "a value";
+    return detail::Node::kind(value);
 }
 
 std::string number_text(double value) {
