@@ -209,6 +209,56 @@ std::vector<ConceptId> ConceptGraph::ancestors(ConceptId concept_id) const {
     return reached;
 }
 
+std::vector<ConceptGraph::Mention> ConceptGraph::mentions(std::string_view text) const {
+    // Word starts and ends, with brackets and trailing punctuation trimmed off each word.
+    struct Word {
+        std::size_t begin;
+        std::size_t end;
+    };
+
+    std::vector<Word> words;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        while (at < text.size() && text[at] == ' ') {
+            ++at;
+        }
+        std::size_t end = at;
+        while (end < text.size() && text[end] != ' ') {
+            ++end;
+        }
+        std::size_t b = at;
+        std::size_t e = end;
+        while (b < e && (text[b] == '(' || text[b] == '[' || text[b] == '"' || text[b] == '\'')) {
+            ++b;
+        }
+        while (e > b && (text[e - 1] == ',' || text[e - 1] == '.' || text[e - 1] == ';' ||
+                         text[e - 1] == ':' || text[e - 1] == ')' || text[e - 1] == ']' ||
+                         text[e - 1] == '"' || text[e - 1] == '\'')) {
+            --e;
+        }
+        if (b < e) {
+            words.push_back({b, e});
+        }
+        at = end;
+    }
+    constexpr std::size_t longest = 7; // words in the longest name worth looking up
+    std::vector<Mention> found;
+    for (std::size_t i = 0; i < words.size();) {
+        std::size_t matched = 0;
+        for (std::size_t n = std::min(longest, words.size() - i); n > 0; --n) {
+            const auto name = text.substr(words[i].begin, words[i + n - 1].end - words[i].begin);
+            const auto it = m_impl->by_key.find(key_of(name));
+            if (it != m_impl->by_key.end()) {
+                found.push_back({it->second, words[i].begin, words[i + n - 1].end});
+                matched = n;
+                break;
+            }
+        }
+        i += matched > 0 ? matched : 1;
+    }
+    return found;
+}
+
 std::vector<ConceptId> ConceptGraph::parents(ConceptId concept_id) const {
     std::vector<ConceptId> result;
     for (const auto edge :

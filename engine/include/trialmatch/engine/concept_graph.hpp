@@ -47,6 +47,17 @@ public:
     /// Every concept reachable from `concept_id` (itself excluded), nearest first.
     std::vector<ConceptId> ancestors(ConceptId concept_id) const;
 
+    /// A concept named in running text: where, and which.
+    struct Mention {
+        ConceptId concept_id;
+        std::size_t begin; ///< byte offsets in the searched text
+        std::size_t end;
+    };
+
+    /// Every concept named in `text` (lower-case, space-separated words as produced by
+    /// normalise_criterion_text), longest name first at each word, left to right.
+    std::vector<Mention> mentions(std::string_view text) const;
+
     const std::string& id(ConceptId concept_id) const;
     ConceptKind kind(ConceptId concept_id) const;
     /// The first synonym, else the id with '_' as spaces: how a person would name it.

@@ -1,0 +1,1247 @@
+#include "trialmatch/engine/criteria_compiler.hpp"
+
+#include "text_scan.hpp"
+
+#include "trialmatch/engine/clinical_units.hpp"
+#include "trialmatch/engine/criteria_segment.hpp"
+#include "trialmatch/engine/criteria_text.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+namespace trialmatch::engine {
+
+namespace {
+
+using namespace criteria_detail;
+
+/// What a recogniser sees and fills in.
+struct Work {
+    std::string_view text; // normalised
+    const ConceptGraph& concepts;
+    Criterion& criterion;
+
+    void set(CriterionType type) const { criterion.type = type; }
+
+    void param(std::string name, ParamValue value) const {
+        for (auto& p : criterion.params) {
+            if (p.name == name) {
+                p.value = std::move(value);
+                return;
+            }
+        }
+        criterion.params.push_back({std::move(name), std::move(value)});
+    }
+
+    void list_param(const std::string& name, const std::string& item) const {
+        for (auto& p : criterion.params) {
+            if (p.name == name) {
+                auto& list = std::get<std::vector<std::string>>(p.value);
+                if (std::find(list.begin(), list.end(), item) == list.end()) {
+                    list.push_back(item);
+                }
+                return;
+            }
+        }
+        criterion.params.push_back({name, std::vector<std::string>{item}});
+    }
+};
+
+std::string trimmed_number(double value) {
+    std::string text = std::to_string(value);
+    text.erase(text.find_last_not_of('0') + 1);
+    if (!text.empty() && text.back() == '.') {
+        text.pop_back();
+    }
+    return text;
+}
+
+// --- DOMAIN.md §5.16: age -------------------------------------------------------------------
+bool recognise_age(const Work& w) {
+    const auto t = w.text;
+    if (!has_any(t, {"age", "years old", "year old", "years of age", "yrs", "adult"})) {
+        return false;
+    }
+    bool found = false;
+    for (const auto& number : numbers(t)) {
+        const auto after = t.substr(number.end, 30);
+        const auto before = t.substr(number.begin >= 30 ? number.begin - 30 : 0,
+                                     std::min<std::size_t>(number.begin, 30));
+        const bool years = has_any(after, {"year", "yrs", "yo "}) || has(before, "age");
+        if (!years || number.value > 130 || has(after.substr(0, 12), "month")) {
+            continue;
+        }
+        const std::string comparator = comparator_at(t, number);
+        if (comparator == ">=" || comparator == ">") {
+            w.param("min_years", number.value + (comparator == ">" ? 1 : 0));
+            found = true;
+        } else if (comparator == "<=" || comparator == "<") {
+            w.param("max_years", number.value - (comparator == "<" ? 1 : 0));
+            found = true;
+        } else if (has(after.substr(0, 20), " to ") || has(after.substr(0, 4), "-")) {
+            w.param("min_years", number.value);
+            found = true;
+        } else if (has_any(before, {"aged", "age"}) && has_any(before, {"between"})) {
+            w.param("min_years", number.value);
+            found = true;
+        }
+    }
+    if (!found && has_any(t, {"adult", "age of majority", "legal age"}) &&
+        !has_any(t, {"adult respiratory", "adult t-cell", "adult-onset"})) {
+        w.param("min_years", 18.0);
+        found = true;
+    }
+    if (found) {
+        w.set(CriterionType::age);
+    }
+    return found;
+}
+
+// --- §5.8: ECOG / Karnofsky / Lansky ----------------------------------------------------------
+bool recognise_performance(const Work& w) {
+    const auto t = w.text;
+    const bool ecog = has_any(t, {"ecog", "zubrod", "who performance", "who ps"});
+    const bool karnofsky = has_any(t, {"karnofsky", "kps"});
+    const bool lansky = has(t, "lansky");
+    if (!ecog && !karnofsky && !lansky && !has(t, "performance status")) {
+        return false;
+    }
+    w.set(CriterionType::performance_status);
+    const std::string scale = ecog ? "ECOG" : karnofsky ? "Karnofsky" : lansky ? "Lansky" : "ECOG";
+    w.param("scale", scale);
+    const std::size_t anchor = find_any(t, {"ecog", "zubrod", "who", "karnofsky", "kps", "lansky",
+                                            "performance status"});
+    double low = 1e9;
+    double high = -1;
+    std::string comparator;
+    for (const auto& number : numbers(t)) {
+        if (number.begin < anchor) {
+            continue;
+        }
+        const bool is_ecog_value = scale == "ECOG" && number.value <= 5;
+        const bool is_kps_value = scale != "ECOG" && number.value >= 10 && number.value <= 100;
+        if (!is_ecog_value && !is_kps_value) {
+            continue;
+        }
+        if (scale == "ECOG" && karnofsky && number.value > 5) {
+            continue;
+        }
+        if (comparator.empty()) {
+            comparator = comparator_at(t, number);
+        }
+        low = std::min(low, number.value);
+        high = std::max(high, number.value);
+        if (scale == "ECOG" && has(t.substr(number.end, 25), "karnofsky")) {
+            break; // "ECOG 0-1 (Karnofsky >= 70)": the rest is the conversion
+        }
+    }
+    if (high < 0) {
+        return true;
+    }
+    if (comparator == "<=" || comparator == "<") {
+        w.param("max", comparator == "<" ? high - (scale == "ECOG" ? 1 : 10) : high);
+    } else if (comparator == ">=" || comparator == ">") {
+        w.param("min", comparator == ">" ? low + (scale == "ECOG" ? 1 : 10) : low);
+    } else if (scale == "ECOG") {
+        w.param("min", low);
+        w.param("max", high);
+    } else {
+        w.param("min", low);
+    }
+    return true;
+}
+
+// --- §5.16: life expectancy -------------------------------------------------------------------
+bool recognise_life_expectancy(const Work& w) {
+    if (!has_any(w.text, {"life expectancy", "expected survival", "expected to survive",
+                          "survival expectancy"})) {
+        return false;
+    }
+    w.set(CriterionType::life_expectancy);
+    for (const auto& duration : durations(w.text)) {
+        w.param("min_days", std::round(duration.days));
+        w.param("min_text", duration.text);
+        w.param("comparator", duration.comparator.empty() ? ">=" : duration.comparator);
+        break;
+    }
+    return true;
+}
+
+// --- §5.16: pregnancy, contraception ----------------------------------------------------------
+bool recognise_pregnancy(const Work& w) {
+    const auto t = w.text;
+    if (has_any(t, {"contracept", "birth control", "abstinen", "barrier method", "sterilis",
+                    "steriliz", "donate sperm", "sperm donation", "egg donation", "donate eggs",
+                    "donate ova", "vasectom"})) {
+        w.set(CriterionType::administrative);
+        w.param("what", std::string{"contraception"});
+        return true;
+    }
+    if (!has_any(t, {"pregnan", "breastfeed", "breast-feed", "breast feed", "lactat", "nursing"})) {
+        return false;
+    }
+    w.set(CriterionType::pregnancy);
+    if (has_any(t, {"pregnancy test", "serum hcg", "urine hcg", "beta-hcg", "b-hcg"})) {
+        w.param("test", std::string{"negative"});
+        for (const auto& duration : durations(t)) {
+            w.param("test_within_days", std::round(duration.days));
+            break;
+        }
+    }
+    return true;
+}
+
+// --- DOMAIN.md §5.5: HLA ---------------------------------------------------------------------
+bool recognise_hla(const Work& w) {
+    const auto t = w.text;
+    if (!has(t, "hla")) {
+        return false;
+    }
+    // An allele in the text: "a*02:01", "a*0201", "a2" is not enough (two fields required).
+    std::string allele;
+    for (std::size_t star = t.find('*'); star != std::string_view::npos;
+         star = t.find('*', star + 1)) {
+        std::size_t begin = star;
+        while (begin > 0 && std::isalnum(static_cast<unsigned char>(t[begin - 1])) != 0) {
+            --begin;
+        }
+        std::size_t end = star + 1;
+        while (end < t.size() &&
+               (std::isdigit(static_cast<unsigned char>(t[end])) != 0 || t[end] == ':')) {
+            ++end;
+        }
+        if (const auto normalised = normalise_hla_allele(t.substr(begin, end - begin))) {
+            allele = *normalised;
+            break;
+        }
+    }
+    if (allele.empty() && !has_any(t, {"hla type", "hla-type", "hla typing", "hla genotype",
+                                       "hla-a", "hla a"})) {
+        return false;
+    }
+    w.set(CriterionType::hla);
+    if (!allele.empty()) {
+        w.param("allele", allele);
+    }
+    return true;
+}
+
+// --- §5.7: brain metastases ------------------------------------------------------------------
+bool recognise_brain(const Work& w) {
+    const auto t = w.text;
+    const bool brain = has_any(t, {"brain metast", "brain lesion", "cns metast", "cns disease",
+                                   "central nervous system metast", "central nervous system (cns) metast",
+                                   "central nervous system disease", "intracranial",
+                                   "leptomeningeal", "carcinomatous meningitis", "brain mets",
+                                   "cns lesion", "metastases to the brain", "metastatic disease to the brain",
+                                   "cns involvement", "cerebral metast", "spinal cord compression"});
+    if (!brain) {
+        return false;
+    }
+    w.set(CriterionType::brain_metastases);
+    if (has_any(t, {"leptomeningeal", "carcinomatous meningitis", "meningeal"})) {
+        w.param("leptomeningeal", std::string{"excluded"});
+    }
+    if (has_any(t, {"treated", "stable", "asymptomatic", "previously irradiated"})) {
+        w.param("allowed",
+                std::string{has(t, "asymptomatic") && !has(t, "treated") ? "asymptomatic"
+                                                                           : "treated_stable"});
+    } else if (has_any(t, {"active", "untreated", "symptomatic", "progressive"})) {
+        w.param("allowed", std::string{"treated_stable"});
+    }
+    for (const auto& duration : durations(t)) {
+        const auto before = t.substr(0, duration.begin);
+        if (has_any(before.substr(before.size() >= 60 ? before.size() - 60 : 0),
+                    {"steroid", "corticosteroid", "dexamethasone"})) {
+            w.param("steroid_free_days", std::round(duration.days));
+        } else if (!w.criterion.param("stable_days")) {
+            w.param("stable_days", std::round(duration.days));
+        }
+    }
+    return true;
+}
+
+// --- §5.9: laboratory values -----------------------------------------------------------------
+struct Analyte {
+    std::string_view name;
+    std::vector<std::string_view> words;
+};
+
+const std::vector<Analyte>& analytes() {
+    static const std::vector<Analyte> list{
+        {"ANC", {"anc", "absolute neutrophil", "neutrophil count", "neutrophils", "agc",
+                 "absolute granulocyte"}},
+        {"platelets", {"platelet", "plt"}},
+        {"haemoglobin", {"hemoglobin", "haemoglobin", "hgb", "hb "}},
+        {"WBC", {"wbc", "white blood cell", "leukocyte", "white cell count"}},
+        {"lymphocytes", {"lymphocyte count", "absolute lymphocyte", "alc "}},
+        {"creatinine_clearance",
+         {"creatinine clearance", "crcl", "cr cl", "gfr", "glomerular filtration",
+          "clearance"}},
+        {"creatinine", {"creatinine", "serum cr", "scr"}},
+        {"direct_bilirubin", {"direct bilirubin", "conjugated bilirubin"}},
+        {"bilirubin", {"bilirubin", "tbili", "bili "}},
+        {"AST", {"ast", "sgot", "aspartate", "transaminase", "aminotransferase"}},
+        {"ALT", {"alt", "sgpt", "alanine"}},
+        {"ALP", {"alkaline phosphatase", "alp"}},
+        {"albumin", {"albumin"}},
+        {"INR", {"inr", "international normalized ratio", "international normalised ratio"}},
+        {"aPTT", {"aptt", "ptt", "partial thromboplastin"}},
+        {"PT", {"prothrombin time"}},
+        {"LDH", {"ldh", "lactate dehydrogenase"}},
+        {"lipase", {"lipase", "amylase"}},
+        {"TSH", {"tsh", "thyroid"}},
+        {"potassium", {"potassium", "magnesium", "calcium", "electrolyte", "sodium"}},
+        {"glucose", {"glucose", "hba1c"}},
+        {"troponin", {"troponin"}},
+    };
+    return list;
+}
+
+std::string unit_after(std::string_view text, const Number& number) {
+    std::string_view after = text.substr(number.end, 20);
+    while (!after.empty() && after.front() == ' ') {
+        after.remove_prefix(1);
+    }
+    std::size_t end = 0;
+    while (end < after.size() && after[end] != ' ' && after[end] != ',' && after[end] != ';' &&
+           after[end] != ')' && after[end] != '(') {
+        ++end;
+    }
+    std::string unit{after.substr(0, end)};
+    if (unit == "x" || unit == "×") {
+        // "1.5 x 10^9/l", "100 x 10^3/ul"
+        std::string_view rest = after.substr(end);
+        while (!rest.empty() && rest.front() == ' ') {
+            rest.remove_prefix(1);
+        }
+        std::size_t stop = 0;
+        while (stop < rest.size() && rest[stop] != ' ' && rest[stop] != ',' && rest[stop] != ';' &&
+               rest[stop] != ')') {
+            ++stop;
+        }
+        unit = std::string{rest.substr(0, stop)};
+    }
+    while (!unit.empty() && (unit.back() == '.' || unit.back() == ':')) {
+        unit.pop_back();
+    }
+    return unit;
+}
+
+bool recognise_lab(const Work& w) {
+    const auto t = w.text;
+    std::vector<std::pair<std::size_t, std::string_view>> found; // position, analyte
+    for (const auto& analyte : analytes()) {
+        for (const auto word : analyte.words) {
+            const bool short_word = word.size() <= 4;
+            std::size_t at = t.find(word);
+            while (at != std::string_view::npos && short_word &&
+                   ((at > 0 && std::isalnum(static_cast<unsigned char>(t[at - 1])) != 0) ||
+                    (at + word.size() < t.size() &&
+                     std::isalpha(static_cast<unsigned char>(t[at + word.size()])) != 0))) {
+                at = t.find(word, at + 1);
+            }
+            if (at != std::string_view::npos) {
+                found.emplace_back(at, analyte.name);
+                break;
+            }
+        }
+    }
+    const bool organ_function =
+        has_any(t, {"organ function", "marrow function", "hematologic function",
+                    "haematologic function", "renal function", "hepatic function",
+                    "liver function", "laboratory values", "laboratory parameters",
+                    "bone marrow reserve", "organ and marrow"});
+    if (found.empty()) {
+        if (organ_function) {
+            w.set(CriterionType::lab);
+            w.param("analyte", std::string{"organ_function"});
+            return true;
+        }
+        return false;
+    }
+    // Analyte words also appear in other contexts ("alt" in "alternative" is excluded by the
+    // word test; "thyroid" disease is not a lab): demand a number or a function phrase.
+    const auto all_numbers = numbers(t);
+    if (all_numbers.empty() && !organ_function) {
+        return false;
+    }
+    std::sort(found.begin(), found.end());
+    std::vector<std::string> thresholds;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        const std::size_t from = found[i].first;
+        const std::size_t to = i + 1 < found.size() ? found[i + 1].first : t.size();
+        for (const auto& number : all_numbers) {
+            if (number.begin < from || number.begin >= to) {
+                continue;
+            }
+            const std::string comparator = comparator_at(t, number);
+            if (comparator.empty() || comparator == "=") {
+                continue;
+            }
+            const std::string analyte{found[i].second};
+            if (is_uln_multiple(t, number)) {
+                thresholds.push_back(analyte + " " + comparator + " " +
+                                     trimmed_number(number.value) + " xULN");
+                if (thresholds.size() == 1) {
+                    w.param("analyte", analyte);
+                    w.param("comparator", comparator);
+                    w.param("uln_multiple", number.value);
+                }
+            } else {
+                const std::string unit = unit_after(t, number);
+                double value = number.value;
+                std::string engine_unit = unit;
+                if (const auto factor = lab_unit_factor(analyte, unit)) {
+                    value *= *factor;
+                    engine_unit = lab_engine_unit(analyte);
+                } else if (analyte == "ANC" || analyte == "platelets" || analyte == "WBC") {
+                    // DOMAIN.md §5.9 unit repair: "ANC >= 1.5/mm3", "platelets >= 100/mm3" mean
+                    // x10^9/L; a bare small count is thousands.
+                    if (value < 30) {
+                        value *= 1000;
+                    } else if (analyte == "platelets" && value < 1000) {
+                        value *= 1000;
+                    }
+                    engine_unit = "/uL";
+                }
+                thresholds.push_back(analyte + " " + comparator + " " + trimmed_number(value) +
+                                     (engine_unit.empty() ? "" : " " + engine_unit));
+                if (thresholds.size() == 1) {
+                    w.param("analyte", analyte);
+                    w.param("comparator", comparator);
+                    w.param("value", value);
+                    if (!engine_unit.empty()) {
+                        w.param("unit", engine_unit);
+                    }
+                }
+            }
+            break; // the first threshold after each analyte; the alternatives come below
+        }
+    }
+    if (thresholds.empty() && !organ_function) {
+        return false;
+    }
+    w.set(CriterionType::lab);
+    if (thresholds.empty()) {
+        w.param("analyte", std::string{"organ_function"});
+    }
+    if (thresholds.size() > 1) {
+        w.param("thresholds", thresholds);
+    }
+    if (has_any(t, {"liver metast", "hepatic metast", "liver involvement", "liver mets"})) {
+        w.param("alt_condition", std::string{"liver_metastases"});
+    } else if (has(t, "gilbert")) {
+        w.param("alt_condition", std::string{"gilbert"});
+    }
+    return true;
+}
+
+// --- §5.14: infections ------------------------------------------------------------------------
+bool recognise_infection(const Work& w) {
+    const auto t = w.text;
+    const bool hiv = has_any_word(t, {"hiv", "aids"}) || has(t, "human immunodeficiency");
+    const bool hbv = has_any(t, {"hepatitis b", "hbv", "hbsag", "hbcab", "hep b"});
+    const bool hcv = has_any(t, {"hepatitis c", "hcv", "hep c"});
+    const bool tb = has_any_word(t, {"tb", "tuberculosis"});
+    const bool active = has_any(t, {"active infection", "uncontrolled infection",
+                                    "infection requiring", "serious infection",
+                                    "systemic infection", "ongoing infection",
+                                    "bacterial, viral", "viral, bacterial", "infections requiring",
+                                    "severe infection", "covid", "sars-cov-2"});
+    if (!hiv && !hbv && !hcv && !tb && !active && !has_word(t, "hepatitis")) {
+        return false;
+    }
+    w.set(CriterionType::infection);
+    if (hiv) {
+        w.list_param("infections", "HIV");
+    }
+    if (hbv) {
+        w.list_param("infections", "HBV");
+    }
+    if (hcv) {
+        w.list_param("infections", "HCV");
+    }
+    if (tb) {
+        w.list_param("infections", "TB");
+    }
+    if (active && !hiv && !hbv && !hcv && !tb) {
+        w.list_param("infections", "active_infection");
+    }
+    if (!hiv && !hbv && !hcv && !tb && !active) {
+        w.list_param("infections", "hepatitis");
+    }
+    if (has_any(t, {"undetectable", "antiretroviral", "anti-retroviral", "controlled", "cd4",
+                    "viral load", "suppressed"})) {
+        w.param("controlled_allowed", true);
+    }
+    return true;
+}
+
+// --- §5.16: transplant ------------------------------------------------------------------------
+bool recognise_transplant(const Work& w) {
+    const auto t = w.text;
+    if (!has_any(t, {"transplant", "allograft", "allogeneic", "allogenic"})) {
+        return false;
+    }
+    w.set(CriterionType::transplant);
+    if (has_any(t, {"organ", "kidney", "renal", "liver", "heart", "lung", "corneal"})) {
+        w.list_param("types", "solid_organ");
+    }
+    if (has_any(t, {"stem cell", "bone marrow", "hsct", "hematopoietic", "haematopoietic",
+                    "allogeneic", "allogenic"})) {
+        w.list_param("types", "allogeneic_hsct");
+    }
+    return true;
+}
+
+// --- §5.12: autoimmune disease ----------------------------------------------------------------
+bool recognise_autoimmune(const Work& w) {
+    const auto t = w.text;
+    if (!has_any(t, {"autoimmune", "auto-immune", "inflammatory bowel", "crohn", "ulcerative colitis",
+                     "systemic lupus", "lupus erythematosus", "rheumatoid arthritis",
+                     "multiple sclerosis", "myasthenia", "vasculitis", "sarcoidosis",
+                     "autoimmun", "guillain", "immune-mediated disease", "scleroderma"})) {
+        return false;
+    }
+    w.set(CriterionType::autoimmune_disease);
+    if (has_any(t, {"active", "requiring", "required", "requires"})) {
+        w.param("active", true);
+    }
+    for (const auto& duration : durations(t)) {
+        w.param("window_days", std::round(duration.days));
+        break;
+    }
+    return true;
+}
+
+// --- §5.13: corticosteroids / immunosuppression -----------------------------------------------
+bool recognise_steroids(const Work& w) {
+    const auto t = w.text;
+    if (!has_any(t, {"steroid", "prednisone", "prednisolone", "dexamethasone", "immunosuppress",
+                     "immune-suppress", "immune suppress", "glucocorticoid"})) {
+        return false;
+    }
+    w.set(CriterionType::corticosteroids);
+    for (const auto& number : numbers(t)) {
+        const auto after = t.substr(number.end, 6);
+        if (has(after, "mg")) {
+            w.param("max_mg_per_day", number.value);
+            const std::string comparator = comparator_at(t, number);
+            w.param("comparator", comparator.empty() ? std::string{">"} : comparator);
+            break;
+        }
+    }
+    for (const auto& duration : durations(t)) {
+        w.param("window_days", std::round(duration.days));
+        break;
+    }
+    return true;
+}
+
+// --- §5.11: immune-related adverse events -----------------------------------------------------
+bool recognise_immune_ae(const Work& w) {
+    const auto t = w.text;
+    const bool immune = has_any(t, {"immune-related", "immune related", "irae", "immune-mediated",
+                                    "immune mediated"});
+    const bool adverse = has_any(t, {"adverse event", "adverse reaction", "toxicit", "irae"});
+    if (!(immune && adverse) &&
+        !(adverse && has_any(t, {"immunotherapy", "checkpoint", "anti-pd", "pd-1", "ctla-4",
+                                 "ipilimumab", "nivolumab", "pembrolizumab"}))) {
+        return false;
+    }
+    w.set(CriterionType::immune_adverse_event);
+    for (const auto& number : numbers(t)) {
+        if (t.substr(number.begin >= 6 ? number.begin - 6 : 0, 6).find("grade") !=
+            std::string_view::npos) {
+            w.param("min_grade", number.value);
+            break;
+        }
+    }
+    return true;
+}
+
+// --- §5.16: cardiac ---------------------------------------------------------------------------
+bool recognise_cardiac(const Work& w) {
+    const auto t = w.text;
+    struct Named {
+        std::string_view condition;
+        std::vector<std::string_view> words;
+    };
+    static const std::vector<Named> kinds{
+        {"myocarditis", {"myocarditis"}},
+        {"lvef", {"lvef", "ejection fraction"}},
+        {"qtc", {"qtc", "qt interval", "qtcf", "long qt"}},
+        {"heart_failure", {"heart failure", "nyha", "new york heart"}},
+        {"infarction", {"myocardial infarction", "unstable angina", "acute coronary", "angina"}},
+        {"arrhythmia", {"arrhythmia", "atrial fibrillation", "dysrhythm"}},
+        {"cardiovascular", {"cardiovascular", "cardiac", "stroke", "cerebrovascular",
+                            "transient ischemic", "coronary", "cardiomyopathy", "pericard",
+                            "myocardial"}},
+    };
+    for (const auto& kind : kinds) {
+        if (has_any(t, kind.words)) {
+            w.set(CriterionType::cardiac);
+            w.param("condition", std::string{kind.condition});
+            if (kind.condition == "lvef" || kind.condition == "qtc") {
+                for (const auto& number : numbers(t)) {
+                    const std::string comparator = comparator_at(t, number);
+                    if (!comparator.empty()) {
+                        w.param("comparator", comparator);
+                        w.param("value", number.value);
+                        break;
+                    }
+                }
+            }
+            return true;
+        }
+    }
+    return false;
+}
+
+// --- hypersensitivity -------------------------------------------------------------------------
+bool recognise_hypersensitivity(const Work& w) {
+    const auto t = w.text;
+    if (!has_any(t, {"hypersensitiv", "allerg", "anaphyla", "intolerance to", "contraindication to",
+                     "contraindications to", "contra-indication"})) {
+        return false;
+    }
+    w.set(CriterionType::hypersensitivity);
+    if (has_any(t, {"study drug", "study treatment", "study intervention", "investigational",
+                    "excipient", "components", "any of the"})) {
+        w.param("to", std::string{"study_drug"});
+    }
+    return true;
+}
+
+// --- §5.15: other malignancies ----------------------------------------------------------------
+bool recognise_other_malignancy(const Work& w) {
+    const auto t = w.text;
+    const bool other = has_any(t, {"other malignan", "another malignan", "additional malignan",
+                                   "second malignan", "prior malignan", "concurrent malignan",
+                                   "second primary", "other primary", "other cancer",
+                                   "another cancer", "other invasive", "prior invasive",
+                                   "previous malignan", "history of malignan", "other active malignan",
+                                   "another primary", "concomitant malignan", "other tumor",
+                                   "other tumour", "second cancer", "synchronous"});
+    if (!other) {
+        return false;
+    }
+    w.set(CriterionType::other_malignancy);
+    for (const auto& duration : durations(t)) {
+        w.param("window_days", std::round(duration.days));
+        break;
+    }
+    std::vector<std::string> exceptions;
+    if (has_any(t, {"basal cell", "basal-cell"})) {
+        exceptions.emplace_back("basal_cell_skin");
+    }
+    if (has_any(t, {"squamous cell carcinoma of the skin", "squamous cell skin",
+                    "cutaneous squamous", "squamous cell carcinoma of skin", "skin cancer"})) {
+        exceptions.emplace_back("squamous_cell_skin");
+    }
+    if (has_any(t, {"in situ", "in-situ"})) {
+        exceptions.emplace_back("carcinoma_in_situ");
+    }
+    if (has(t, "prostate")) {
+        exceptions.emplace_back("prostate_low_risk");
+    }
+    if (!exceptions.empty()) {
+        w.param("exceptions", exceptions);
+    }
+    return true;
+}
+
+// --- §5.10: washouts --------------------------------------------------------------------------
+bool recognise_washout(const Work& w) {
+    const auto t = w.text;
+    const auto spans = durations(t);
+    if (spans.empty()) {
+        return false;
+    }
+    const bool timing = has_any(t, {"prior to", "before", "within", "since", "of the first dose",
+                                    "of first dose", "from the last", "washout", "wash-out",
+                                    "elapsed", "at least"});
+    if (!timing) {
+        return false;
+    }
+    std::string therapy;
+    if (has_any(t, {"live vaccine", "live attenuated", "live-attenuated", "vaccin"})) {
+        therapy = "live_vaccine";
+    } else if (has_any(t, {"radiation", "radiotherapy", "radiosurgery", "irradiation",
+                           "radiation therapy", "sbrt", "srs"})) {
+        therapy = "radiotherapy";
+    } else if (has_any(t, {"surgery", "surgical", "major operation"})) {
+        therapy = "surgery";
+    } else if (has_any(t, {"investigational", "study drug", "clinical trial", "experimental",
+                           "study device", "interventional study"})) {
+        therapy = "investigational";
+    } else if (has_any(t, {"chemotherapy", "anticancer", "anti-cancer", "systemic therapy",
+                           "systemic treatment", "immunotherapy", "targeted therapy",
+                           "biologic", "monoclonal", "antibod", "cancer therapy",
+                           "tumor therapy", "antineoplastic", "anti-neoplastic", "kinase inhibitor",
+                           "hormonal therapy", "treatment for cancer", "cancer treatment",
+                           "anti-tumor", "antitumor", "small molecule", "checkpoint",
+                           "prior therapy", "prior treatment", "last dose", "cytotoxic"})) {
+        therapy = "systemic";
+    } else {
+        return false;
+    }
+    w.set(CriterionType::washout);
+    w.param("therapy", therapy);
+    w.param("min_days", std::round(spans.front().days));
+    w.param("min_text", spans.front().text);
+    if (has(t, "half-li") || has(t, "half li")) {
+        for (const auto& number : numbers(t)) {
+            if (has(t.substr(number.end, 12), "half")) {
+                w.param("half_lives", number.value);
+            }
+        }
+        if (has(t, "whichever is longer") || has(t, "whichever is greater")) {
+            w.param("rule", std::string{"longer"});
+        } else if (has(t, "whichever is shorter") || has(t, "whichever is less")) {
+            w.param("rule", std::string{"shorter"});
+        }
+    }
+    return true;
+}
+
+// --- concept mentions: drug classes and drugs -------------------------------------------------
+std::vector<std::string> therapy_concepts(const Work& w) {
+    std::vector<std::string> ids;
+    for (const auto& mention : w.concepts.mentions(w.text)) {
+        const std::string& id = w.concepts.id(mention.concept_id);
+        if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+            ids.push_back(id);
+        }
+    }
+    // Pattern-only class phrases the vocabulary does not hold as names.
+    const auto t = w.text;
+    if (ids.empty() && has_any(t, {"anti-pd-1", "anti-pd1", "pd-1 inhibitor", "pd-1 blocking",
+                                   "anti-programmed"})) {
+        ids.emplace_back("anti_pd1");
+    }
+    if (ids.empty() && has_any(t, {"pd-1/pd-l1", "pd-(l)1", "anti-pd-(l)1", "pd1/pdl1",
+                                   "pd-1 or pd-l1", "anti-pd-l1", "pd-l1 inhibitor"})) {
+        ids.emplace_back("anti_pd_l1_pathway");
+    }
+    return ids;
+}
+
+bool is_pd1_family(const ConceptGraph& graph, const std::string& id) {
+    return graph.is_a(id, "anti_pd_l1_pathway") || id == "immune_checkpoint_inhibitor" ||
+           id == "immunotherapy";
+}
+
+// --- §5.1: progression on prior anti-PD-(L)1 --------------------------------------------------
+bool recognise_progression(const Work& w) {
+    const auto t = w.text;
+    if (!has_any(t, {"progress", "refractory", "resistan", "relapse", "recur", "failure",
+                     "failed", "pd on", "pd after", "pd while", "disease progression"})) {
+        return false;
+    }
+    const auto ids = therapy_concepts(w);
+    std::string agent_class;
+    for (const auto& id : ids) {
+        if (is_pd1_family(w.concepts, id)) {
+            agent_class = id;
+            break;
+        }
+    }
+    if (agent_class.empty()) {
+        return false;
+    }
+    w.set(CriterionType::prior_therapy_progression);
+    w.param("agent_class", agent_class);
+    for (const auto& duration : durations(t)) {
+        const auto before = t.substr(0, duration.begin);
+        const auto near = before.substr(before.size() >= 45 ? before.size() - 45 : 0);
+        const auto after = t.substr(duration.end, 40);
+        if (has_any(near, {"within", "no more than", "no later than", "up to"}) &&
+            has_any(after, {"last dose", "last administration", "discontinu", "completion",
+                            "stopping", "final dose", "of the last", "after the last",
+                            "cessation", "end of"})) {
+            if (has_any(after, {"adjuvant"}) || has(near, "adjuvant")) {
+                w.param("adjuvant_window_days", std::round(duration.days));
+            } else {
+                w.param("max_gap_days", std::round(duration.days));
+            }
+        } else if (has_any(near, {"at least", "minimum", ">=", "for >", "of >"}) &&
+                   !has_any(after, {"apart", "later", "after the first", "from the date",
+                                    "after initial", "after the initial"})) {
+            w.param("min_exposure_days", std::round(duration.days));
+        } else if (has_any(after, {"apart", "later", "after the first", "from the date",
+                                   "after initial", "after the initial", "after first"}) ||
+                   has_any(near, {"confirm", "second"})) {
+            w.param("confirmation_min_days", std::round(duration.days));
+        } else if (has_any(near, {"within"})) {
+            w.param("max_gap_days", std::round(duration.days));
+        }
+    }
+    for (const auto& number : numbers(t)) {
+        const auto after = t.substr(number.end, 12);
+        if (has_any(after, {" dose", " infusion", " administration"})) {
+            w.param("min_doses", number.value);
+        } else if (has(after, " cycle")) {
+            w.param("min_cycles", number.value);
+        }
+    }
+    if (has_any(t, {"two doses", "2 doses"}) && !w.criterion.param("min_doses")) {
+        w.param("min_doses", 2.0);
+    }
+    if (has_any(t, {"confirm"})) {
+        w.param("confirmation_required", true);
+    }
+    if (has_any(t, {"most recent", "last line", "immediately prior", "latest line",
+                    "last prior", "last treatment"})) {
+        w.param("most_recent_line", true);
+    }
+    if (has(t, "adjuvant")) {
+        w.param("setting", std::string{has_any(t, {"metastatic", "advanced", "unresectable"})
+                                           ? "any"
+                                           : "adjuvant"});
+    }
+    return true;
+}
+
+// --- §5.2: prior lines ------------------------------------------------------------------------
+bool recognise_prior_lines(const Work& w) {
+    const auto t = w.text;
+    if (!has_any(t, {"line of", "lines of", "prior regimen", "previous regimen", "prior systemic regimen",
+                     "lines of therapy", "line therapy", "prior therapies", "regimens"})) {
+        return false;
+    }
+    if (!has_any(t, {"line", "regimen"})) {
+        return false;
+    }
+    static constexpr std::pair<std::string_view, double> word_numbers[] = {
+        {"one", 1}, {"two", 2}, {"three", 3}, {"four", 4}, {"five", 5}};
+    std::optional<double> count;
+    std::string comparator;
+    for (const auto& number : numbers(t)) {
+        if (number.value <= 10 && has_any(t.substr(number.end, 30), {"line", "regimen", "prior"})) {
+            count = number.value;
+            comparator = comparator_at(t, number);
+            break;
+        }
+    }
+    if (!count) {
+        for (const auto& [word, value] : word_numbers) {
+            const std::size_t at = t.find(std::string{word} + " ");
+            if (at != std::string_view::npos && has_any(t.substr(at, 40), {"line", "regimen"})) {
+                count = value;
+                comparator = comparator_at(t, Number{value, at, at + word.size()});
+                break;
+            }
+        }
+    }
+    if (!count) {
+        return false;
+    }
+    w.set(CriterionType::prior_lines);
+    if (comparator == ">=" || comparator == ">" ||
+        has_any(t, {"or more", "at least"})) {
+        w.param("min_lines", comparator == ">" ? *count + 1 : *count);
+    } else {
+        w.param("max_lines", comparator == "<" ? *count - 1 : *count);
+    }
+    return true;
+}
+
+// --- §5.2/§5.3: prior therapy required / excluded ---------------------------------------------
+bool recognise_prior_therapy(const Work& w) {
+    const auto t = w.text;
+    const bool treated = has_any(t, {"prior", "previous", "previously", "received", "treated with",
+                                     "treatment with", "therapy with", "exposure to", "naive",
+                                     "naïve", "pretreated", "pre-treated", "history of"});
+    if (!treated) {
+        return false;
+    }
+    auto ids = therapy_concepts(w);
+    const bool generic = has_any(t, {"systemic therapy", "systemic treatment", "chemotherapy",
+                                     "anticancer therapy", "anti-cancer therapy", "immunotherapy",
+                                     "targeted therapy", "systemic anticancer",
+                                     "treatment for metastatic", "therapy for metastatic",
+                                     "treatment for advanced", "therapy for advanced",
+                                     "treatment-naive", "treatment naive", "radiotherapy",
+                                     "radiation"});
+    if (ids.empty() && !generic) {
+        return false;
+    }
+    w.set(CriterionType::prior_therapy);
+    if (ids.empty()) {
+        ids.emplace_back(has_any(t, {"radiotherapy", "radiation"}) ? "radiotherapy"
+                         : has(t, "chemotherapy")                  ? "chemotherapy"
+                         : has(t, "immunotherapy")                 ? "immunotherapy"
+                                                                   : "systemic");
+    }
+    w.param("agents", ids);
+    if (has_any(t, {"naive", "naïve", "no prior", "not received", "not have received",
+                    "no previous"})) {
+        w.param("mode", std::string{"excluded"});
+    } else if (w.criterion.kind == CriterionKind::exclusion) {
+        w.param("mode", std::string{"excluded"});
+    } else if (has_any(t, {"allowed", "permitted", "eligible", "acceptable", "may have"})) {
+        w.param("mode", std::string{"allowed"});
+    } else {
+        w.param("mode", std::string{"required"});
+    }
+    if (has(t, "adjuvant") && !has_any(t, {"metastatic", "advanced", "unresectable"})) {
+        w.param("setting", std::string{"adjuvant"});
+    } else if (has_any(t, {"metastatic", "advanced", "unresectable"})) {
+        w.param("setting", std::string{"advanced"});
+    }
+    return true;
+}
+
+// --- §5.3: biomarkers -------------------------------------------------------------------------
+bool recognise_biomarker(const Work& w) {
+    const auto t = w.text;
+    struct Marker {
+        std::string_view name;
+        std::vector<std::string_view> words;
+    };
+    static const std::vector<Marker> markers{
+        {"BRAF", {"braf", "v600"}},   {"NRAS", {"nras"}},       {"KIT", {"c-kit", "kit mut", "kit-mut"}},
+        {"NF1", {"nf1"}},             {"PD-L1", {"pd-l1 expression", "pd-l1 tps", "pd-l1 positive",
+                                                 "pd-l1 status", "pd-l1 cps", "pd-l1 negative",
+                                                 "tumor proportion score", "combined positive score"}},
+        {"GNAQ", {"gnaq", "gna11"}},  {"TMB", {"tumor mutational burden", "tmb"}},
+        {"MSI", {"msi-h", "microsatellite", "dmmr", "mismatch repair"}},
+        {"HER2", {"her2", "erbb2"}},  {"EGFR", {"egfr"}},       {"ALK", {"alk rearrang", "alk-positive", "alk fusion", "alk positive"}},
+        {"KRAS", {"kras"}},           {"NTRK", {"ntrk"}},       {"PRAME", {"prame"}},
+        {"MAGE", {"mage-a4", "mage a4"}}, {"NY-ESO-1", {"ny-eso"}}, {"ROS1", {"ros1"}},
+        {"BRCA", {"brca"}},           {"IDH", {"idh1", "idh2"}}, {"FGFR", {"fgfr"}},
+        {"MET", {"met exon", "met amplification"}}, {"RET", {"ret fusion", "ret mutation", "ret-"}},
+        {"PIK3CA", {"pik3ca"}},       {"gp100", {"gp100"}},     {"CLDN", {"claudin"}},
+    };
+    for (const auto& marker : markers) {
+        if (!has_any(t, marker.words)) {
+            continue;
+        }
+        w.set(CriterionType::biomarker);
+        w.param("marker", std::string{marker.name});
+        std::string status;
+        if (marker.name == "BRAF") {
+            if (has(t, "v600e") && !has(t, "v600k")) {
+                status = "V600E";
+            } else if (has_any(t, {"wild-type", "wild type", "wildtype", "negative", "without"})) {
+                status = "wild_type";
+            } else if (has_any(t, {"status", "known", "testing", "tested"}) &&
+                       !has_any(t, {"mutant", "mutated", "mutation-positive", "positive",
+                                    "harbor", "harbour"})) {
+                status = "known";
+            } else {
+                status = "V600";
+            }
+        } else if (has_any(t, {"wild-type", "wild type", "wildtype"})) {
+            status = "wild_type";
+        } else if (has_any(t, {"negative"})) {
+            status = "negative";
+        } else if (has_any(t, {"mutation", "mutant", "mutated", "altered", "alteration",
+                               "amplif", "fusion", "rearrang"})) {
+            status = "mutant";
+        } else if (has_any(t, {"positive", "expression", ">="})) {
+            status = "positive";
+        } else if (has_any(t, {"status", "known", "test"})) {
+            status = "known";
+        }
+        if (!status.empty()) {
+            w.param("status", status);
+        }
+        return true;
+    }
+    return false;
+}
+
+// --- §5.6: measurable disease -----------------------------------------------------------------
+bool recognise_measurable(const Work& w) {
+    const auto t = w.text;
+    if (!has_any(t, {"measurable", "recist", "evaluable disease", "irecist", "irrc", "rano",
+                     "lugano", "target lesion", "injectable lesion", "measurable lesion",
+                     "biopsiable", "accessible lesion", "amenable to biopsy", "tumor lesion"})) {
+        return false;
+    }
+    if (has_any(t, {"biopsy", "biopsiable", "tissue"}) && !has_any(t, {"measurable", "recist"})) {
+        w.set(CriterionType::administrative);
+        w.param("what", std::string{"tissue"});
+        return true;
+    }
+    w.set(CriterionType::measurable_disease);
+    if (has(t, "irecist")) {
+        w.param("standard", std::string{"iRECIST"});
+    } else if (has(t, "recist")) {
+        w.param("standard", std::string{"RECIST 1.1"});
+    } else if (has(t, "irrc")) {
+        w.param("standard", std::string{"irRC"});
+    } else if (has(t, "rano")) {
+        w.param("standard", std::string{"RANO"});
+    }
+    for (const auto& number : numbers(t)) {
+        const auto after = t.substr(number.end, 4);
+        if (has(after, "mm") || has(after, "cm")) {
+            w.param("min_size_mm", has(after, "cm") ? number.value * 10 : number.value);
+            break;
+        }
+    }
+    return true;
+}
+
+// --- §5.4: condition and stage ----------------------------------------------------------------
+bool recognise_condition(const Work& w) {
+    const auto t = w.text;
+    const bool disease = has_any(t, {"melanoma", "carcinoma", "cancer", "tumor", "tumour",
+                                     "neoplasm", "malignan", "sarcoma", "lymphoma", "leukemia",
+                                     "leukaemia", "myeloma", "glioma", "glioblastoma",
+                                     "mesothelioma", "nsclc", "sclc", "hcc", "rcc", "disease"});
+    const bool stage = has_any(t, {"stage ", "unresectable", "metastatic", "advanced",
+                                   "locally advanced", "inoperable", "recurrent", "m1", "m0"});
+    if (!disease && !stage) {
+        return false;
+    }
+    const bool confirmed = has_any(t, {"histolog", "cytolog", "patholog", "biopsy-proven",
+                                       "biopsy proven", "confirmed", "documented", "diagnosis"});
+    std::vector<std::string> concepts;
+    if (has(t, "melanoma")) {
+        struct Sub {
+            std::string_view concept_name;
+            std::vector<std::string_view> words;
+        };
+        static const std::vector<Sub> subtypes{
+            {"non_uveal", {"non-uveal", "non uveal", "nonuveal"}},
+            {"non_ocular", {"non-ocular", "non ocular", "nonocular"}},
+            {"uveal", {"uveal", "choroid", "ciliary body", "iris melanoma"}},
+            {"ocular", {"ocular", "eye melanoma"}},
+            {"mucosal", {"mucosal", "mucous membrane"}},
+            {"acral", {"acral"}},
+            {"conjunctival", {"conjunctiva"}},
+            {"cutaneous", {"cutaneous", "skin melanoma", "melanoma of the skin"}},
+            {"unknown_primary", {"unknown primary", "occult primary"}},
+        };
+        for (const auto& sub : subtypes) {
+            if (has_any(t, sub.words)) {
+                if (sub.concept_name == "uveal" && has_any(t, {"non-uveal", "non uveal", "nonuveal"})) {
+                    continue;
+                }
+                if (sub.concept_name == "ocular" && has_any(t, {"non-ocular", "non ocular", "nonocular"})) {
+                    continue;
+                }
+                concepts.emplace_back(sub.concept_name);
+            }
+        }
+        if (concepts.empty()) {
+            concepts.emplace_back("melanoma");
+        }
+    } else if (has_any(t, {"solid tumor", "solid tumour", "solid malignan", "solid cancer"})) {
+        concepts.emplace_back("solid_tumor");
+    }
+    std::vector<std::string> stages;
+    for (const auto& [word, name] : std::initializer_list<std::pair<std::string_view, std::string_view>>{
+             {"unresectable", "unresectable"}, {"inoperable", "unresectable"},
+             {"not amenable to surgery", "unresectable"}, {"not amenable to curative", "unresectable"},
+             {"metastatic", "metastatic"}, {"locally advanced", "locally_advanced"},
+             {"advanced", "advanced"}, {"recurrent", "recurrent"}, {"stage iv", "IV"},
+             {"stage 4", "IV"}, {"stage iii", "III"}, {"stage 3", "III"}, {"stage ii", "II"},
+             {"stage i ", "I"}}) {
+        if (has(t, word)) {
+            if (name == "III" && has(t, "stage iv")) {
+                // "stage iii or iv" also reads "stage iii"
+            }
+            if (std::find(stages.begin(), stages.end(), name) == stages.end()) {
+                if (!(name == "advanced" && has(t, "locally advanced") &&
+                      t.find("advanced") == t.find("locally advanced") + 8)) {
+                    stages.emplace_back(name);
+                }
+            }
+        }
+    }
+    if (concepts.empty()) {
+        if (stages.empty()) {
+            // A disease word alone ("Known disease ...") is too vague to call.
+            if (!confirmed || !disease) {
+                return false;
+            }
+        }
+        if (!disease) {
+            w.set(CriterionType::disease_stage);
+            w.param("stages", stages);
+            return true;
+        }
+    }
+    w.set(CriterionType::condition);
+    if (!concepts.empty()) {
+        w.param("concepts", concepts);
+    } else {
+        w.param("concepts", std::vector<std::string>{"other"});
+    }
+    if (!stages.empty()) {
+        w.param("stages", stages);
+    }
+    if (confirmed) {
+        w.param("histology_confirmed", true);
+    }
+    return true;
+}
+
+// --- comorbidities and residual toxicity ------------------------------------------------------
+bool recognise_comorbidity(const Work& w) {
+    const auto t = w.text;
+    struct Named {
+        std::string_view condition;
+        std::vector<std::string_view> words;
+    };
+    static const std::vector<Named> kinds{
+        {"pneumonitis", {"pneumonitis", "interstitial lung", "pulmonary fibrosis", "ild"}},
+        {"unresolved_toxicity", {"resolved to grade", "recovered to grade", "resolution to grade",
+                                 "toxicities from prior", "toxicity from prior", "ctcae grade",
+                                 "recovered from", "residual toxic", "adverse events due to",
+                                 "adverse events from prior", "to baseline or grade"}},
+        {"psychiatric", {"psychiatric", "substance abuse", "drug abuse", "alcohol abuse",
+                         "mental", "dementia", "cognitive"}},
+        {"uncontrolled_illness", {"intercurrent illness", "uncontrolled", "serious illness",
+                                  "medical condition", "concurrent illness", "significant disease",
+                                  "comorbid", "serious medical", "medical or psychiatric",
+                                  "condition that", "conditions that"}},
+        {"gastrointestinal", {"gastrointestinal", "bowel obstruction", "malabsorption",
+                              "perforation", "fistula", "swallow", "bleeding", "hemorrhage",
+                              "haemorrhage", "hemoptysis", "ulcer"}},
+        {"thromboembolism", {"thrombo", "embolism", "embolus", "anticoagula", "coagulopathy",
+                             "bleeding diathesis"}},
+        {"hypertension", {"hypertension", "blood pressure"}},
+        {"diabetes", {"diabetes", "hyperglycemia"}},
+        {"seizures", {"seizure", "epilepsy"}},
+        {"neuropathy", {"neuropathy"}},
+        {"renal", {"dialysis", "renal failure", "kidney disease"}},
+        {"hepatic", {"cirrhosis", "hepatic impairment", "liver disease", "child-pugh"}},
+        {"immunodeficiency", {"immunodeficiency", "immunocompromised"}},
+        {"ocular", {"retinal", "retinopathy", "eye disease", "uveitis"}},
+        {"wound", {"wound", "non-healing"}},
+        {"pulmonary", {"copd", "pulmonary", "oxygen", "respiratory", "asthma", "dyspnea"}},
+        {"surgery_recovery", {"recovered from surgery", "major surgery", "surgical procedure"}},
+    };
+    for (const auto& kind : kinds) {
+        bool hit = false;
+        for (const auto word : kind.words) {
+            if (word.size() <= 3 ? has_word(t, word) : has(t, word)) {
+                hit = true;
+                break;
+            }
+        }
+        if (hit) {
+            w.set(CriterionType::comorbidity);
+            w.param("condition", std::string{kind.condition});
+            return true;
+        }
+    }
+    return false;
+}
+
+// --- administrative ---------------------------------------------------------------------------
+bool recognise_administrative(const Work& w) {
+    const auto t = w.text;
+    struct Named {
+        std::string_view what;
+        std::vector<std::string_view> words;
+    };
+    static const std::vector<Named> kinds{
+        {"consent", {"consent", "sign", "legally authorized", "legally acceptable"}},
+        {"tissue", {"tissue", "biopsy", "biopsies", "archival", "tumor sample", "tumour sample",
+                    "specimen", "paraffin", "ffpe", "blocks", "slides"}},
+        {"compliance", {"willing", "able to comply", "comply", "compliance", "follow-up",
+                        "follow up", "adhere", "understand", "cooperat", "schedule",
+                        "visits", "reachable", "geographic", "travel", "swallow"}},
+        {"participation", {"participating in", "participation in", "enrolled in", "another clinical",
+                           "other clinical study", "other clinical trial", "concurrent clinical",
+                           "employee", "staff", "investigator", "sponsor", "incarcerat",
+                           "prisoner", "detained", "previously enrolled", "previously randomized",
+                           "previously treated in this study", "prior participation"}},
+        {"other", {"protocol-defined", "protocol defined", "per protocol", "other criteria",
+                   "criteria apply", "in the opinion of", "judgment of the investigator",
+                   "judgement of the investigator", "investigator's opinion", "investigator judgment",
+                   "weight", "body mass", "bmi", "venous access", "leukapheresis", "apheresis",
+                   "insurance", "language", "english", "register", "registration", "randomiz",
+                   "randomis", "medication", "drug", "food", "grapefruit", "cyp3a", "inhibitor",
+                   "inducer", "vaccine", "tobacco", "smok", "alcohol", "questionnaire",
+                   "imaging", "scan", "mri", "ct scan", "pet", "eligible", "eligibility",
+                   "criteria", "study"}},
+    };
+    for (const auto& kind : kinds) {
+        for (const auto word : kind.words) {
+            if (word.size() <= 3 ? has_word(t, word) : has(t, word)) {
+                w.set(CriterionType::administrative);
+                w.param("what", std::string{kind.what});
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+using Recogniser = bool (*)(const Work&);
+
+// Order: specific before general, so a criterion is claimed by the recogniser that names it best.
+constexpr Recogniser recognisers[] = {
+    recognise_hla,           recognise_progression,      recognise_pregnancy,
+    recognise_brain,         recognise_performance,      recognise_life_expectancy,
+    recognise_immune_ae,     recognise_autoimmune,       recognise_transplant,
+    recognise_infection,     recognise_other_malignancy, recognise_steroids,
+    recognise_lab,           recognise_age,              recognise_cardiac,
+    recognise_hypersensitivity, recognise_washout,       recognise_prior_lines,
+    recognise_biomarker,     recognise_prior_therapy,    recognise_measurable,
+    recognise_condition,     recognise_comorbidity,      recognise_administrative,
+};
+
+bool is_group_text(std::string_view t) {
+    return !t.empty() && (t.back() == ':' || has_any(t, {"following", "below", "one of", "any of",
+                                                        "all of", "as defined by", "defined as"}));
+}
+
+} // namespace
+
+CompiledCriteria compile_criteria(std::string_view text, const ConceptGraph& concepts) {
+    CompiledCriteria compiled = segment_criteria(text);
+    std::vector<bool> has_children(compiled.criteria.size(), false);
+    for (const auto& criterion : compiled.criteria) {
+        if (criterion.parent) {
+            has_children[*criterion.parent] = true;
+        }
+    }
+    for (std::size_t i = 0; i < compiled.criteria.size(); ++i) {
+        Criterion& criterion = compiled.criteria[i];
+        const std::string normalised = normalise_criterion_text(criterion.text);
+        const Work work{normalised, concepts, criterion};
+        for (const Recogniser recognise : recognisers) {
+            if (recognise(work)) {
+                break;
+            }
+        }
+        if (criterion.type == CriterionType::unparsed && has_children[i] &&
+            is_group_text(normalised)) {
+            criterion.type = CriterionType::group;
+            criterion.params.push_back(
+                {"mode", std::string{has_any(normalised, {"one of", "any of", "either", " or "})
+                                         ? "any"
+                                         : "all"}});
+        }
+        criterion.negated = criterion.type != CriterionType::unparsed &&
+                            negated_statement(normalised);
+    }
+    return compiled;
+}
+
+CriteriaCoverage coverage_of(const CompiledCriteria& compiled) {
+    CriteriaCoverage coverage;
+    for (const auto& criterion : compiled.criteria) {
+        if (criterion.type == CriterionType::group) {
+            continue;
+        }
+        ++coverage.lines;
+        if (criterion.type != CriterionType::unparsed) {
+            ++coverage.typed;
+        }
+    }
+    return coverage;
+}
+
+} // namespace trialmatch::engine
