@@ -1,10 +1,9 @@
-#include "trialmatch/engine/criteria_compiler.hpp"
-
-#include "text_scan.hpp"
-
 #include "trialmatch/engine/clinical_units.hpp"
+#include "trialmatch/engine/criteria_compiler.hpp"
 #include "trialmatch/engine/criteria_segment.hpp"
 #include "trialmatch/engine/criteria_text.hpp"
+
+#include "text_scan.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -110,8 +109,8 @@ bool recognise_performance(const Work& w) {
     w.set(CriterionType::performance_status);
     const std::string scale = ecog ? "ECOG" : karnofsky ? "Karnofsky" : lansky ? "Lansky" : "ECOG";
     w.param("scale", scale);
-    const std::size_t anchor = find_any(t, {"ecog", "zubrod", "who", "karnofsky", "kps", "lansky",
-                                            "performance status"});
+    const std::size_t anchor =
+        find_any(t, {"ecog", "zubrod", "who", "karnofsky", "kps", "lansky", "performance status"});
     double low = 1e9;
     double high = -1;
     std::string comparator;
@@ -154,8 +153,11 @@ bool recognise_performance(const Work& w) {
 
 // --- §5.16: life expectancy -------------------------------------------------------------------
 bool recognise_life_expectancy(const Work& w) {
-    if (!has_any(w.text, {"life expectancy", "expected survival", "expected to survive",
-                          "survival expectancy"})) {
+    if (!has_any(w.text,
+                 {"life expectancy",
+                  "expected survival",
+                  "expected to survive",
+                  "survival expectancy"})) {
         return false;
     }
     w.set(CriterionType::life_expectancy);
@@ -171,9 +173,27 @@ bool recognise_life_expectancy(const Work& w) {
 // --- §5.16: pregnancy, contraception ----------------------------------------------------------
 bool recognise_pregnancy(const Work& w) {
     const auto t = w.text;
-    if (has_any(t, {"contracept", "birth control", "abstinen", "barrier method", "sterilis",
-                    "steriliz", "donate sperm", "sperm donation", "egg donation", "donate eggs",
-                    "donate ova", "vasectom"})) {
+    if (has_any(t,
+                {"contracept",
+                 "birth control",
+                 "abstinen",
+                 "barrier method",
+                 "sterilis",
+                 "intrauterine",
+                 "condom",
+                 "childbearing potential",
+                 "child-bearing potential",
+                 "hormonal method",
+                 "tubal ligation",
+                 "postmenopausal",
+                 "post-menopausal",
+                 "steriliz",
+                 "donate sperm",
+                 "sperm donation",
+                 "egg donation",
+                 "donate eggs",
+                 "donate ova",
+                 "vasectom"})) {
         w.set(CriterionType::administrative);
         w.param("what", std::string{"contraception"});
         return true;
@@ -216,8 +236,8 @@ bool recognise_hla(const Work& w) {
             break;
         }
     }
-    if (allele.empty() && !has_any(t, {"hla type", "hla-type", "hla typing", "hla genotype",
-                                       "hla-a", "hla a"})) {
+    if (allele.empty() &&
+        !has_any(t, {"hla type", "hla-type", "hla typing", "hla genotype", "hla-a", "hla a"})) {
         return false;
     }
     w.set(CriterionType::hla);
@@ -230,12 +250,25 @@ bool recognise_hla(const Work& w) {
 // --- §5.7: brain metastases ------------------------------------------------------------------
 bool recognise_brain(const Work& w) {
     const auto t = w.text;
-    const bool brain = has_any(t, {"brain metast", "brain lesion", "cns metast", "cns disease",
-                                   "central nervous system metast", "central nervous system (cns) metast",
-                                   "central nervous system disease", "intracranial",
-                                   "leptomeningeal", "carcinomatous meningitis", "brain mets",
-                                   "cns lesion", "metastases to the brain", "metastatic disease to the brain",
-                                   "cns involvement", "cerebral metast", "spinal cord compression"});
+    const bool brain = has_any(t,
+                               {"brain metast",
+                                "brain lesion",
+                                "cns metast",
+                                "cns disease",
+                                "central nervous system metast",
+                                "central nervous system (cns) metast",
+                                "central nervous system disease",
+                                "intracranial",
+                                "leptomeningeal",
+                                "carcinomatous meningitis",
+                                "brain mets",
+                                "cns lesion",
+                                "metastases to the brain",
+                                "metastatic disease to the brain",
+                                "cns involvement",
+                                "cerebral metast",
+                                "spinal cord compression"}) ||
+                       (has_any_word(t, {"cns", "brain"}) && has_any(t, {"metasta", "malignan"}));
     if (!brain) {
         return false;
     }
@@ -246,7 +279,7 @@ bool recognise_brain(const Work& w) {
     if (has_any(t, {"treated", "stable", "asymptomatic", "previously irradiated"})) {
         w.param("allowed",
                 std::string{has(t, "asymptomatic") && !has(t, "treated") ? "asymptomatic"
-                                                                           : "treated_stable"});
+                                                                         : "treated_stable"});
     } else if (has_any(t, {"active", "untreated", "symptomatic", "progressive"})) {
         w.param("allowed", std::string{"treated_stable"});
     }
@@ -270,15 +303,19 @@ struct Analyte {
 
 const std::vector<Analyte>& analytes() {
     static const std::vector<Analyte> list{
-        {"ANC", {"anc", "absolute neutrophil", "neutrophil count", "neutrophils", "agc",
-                 "absolute granulocyte"}},
+        {"ANC",
+         {"anc",
+          "absolute neutrophil",
+          "neutrophil count",
+          "neutrophils",
+          "agc",
+          "absolute granulocyte"}},
         {"platelets", {"platelet", "plt"}},
         {"haemoglobin", {"hemoglobin", "haemoglobin", "hgb", "hb "}},
         {"WBC", {"wbc", "white blood cell", "leukocyte", "white cell count"}},
         {"lymphocytes", {"lymphocyte count", "absolute lymphocyte", "alc "}},
         {"creatinine_clearance",
-         {"creatinine clearance", "crcl", "cr cl", "gfr", "glomerular filtration",
-          "clearance"}},
+         {"creatinine clearance", "crcl", "cr cl", "gfr", "glomerular filtration", "clearance"}},
         {"creatinine", {"creatinine", "serum cr", "scr"}},
         {"direct_bilirubin", {"direct bilirubin", "conjugated bilirubin"}},
         {"bilirubin", {"bilirubin", "tbili", "bili "}},
@@ -348,11 +385,26 @@ bool recognise_lab(const Work& w) {
             }
         }
     }
-    const bool organ_function =
-        has_any(t, {"organ function", "marrow function", "hematologic function",
-                    "haematologic function", "renal function", "hepatic function",
-                    "liver function", "laboratory values", "laboratory parameters",
-                    "bone marrow reserve", "organ and marrow"});
+    const bool organ_function = has_any(t,
+                                        {"organ function",
+                                         "marrow function",
+                                         "hematologic function",
+                                         "haematologic function",
+                                         "renal function",
+                                         "hepatic function",
+                                         "liver function",
+                                         "laboratory values",
+                                         "laboratory parameters",
+                                         "bone marrow reserve",
+                                         "organ and marrow",
+                                         "hematologic parameters",
+                                         "haematologic parameters",
+                                         "hematological",
+                                         "haematological",
+                                         "laboratory test",
+                                         "laboratory result",
+                                         "blood counts",
+                                         "organ system function"});
     if (found.empty()) {
         if (organ_function) {
             w.set(CriterionType::lab);
@@ -445,11 +497,19 @@ bool recognise_infection(const Work& w) {
     const bool hbv = has_any(t, {"hepatitis b", "hbv", "hbsag", "hbcab", "hep b"});
     const bool hcv = has_any(t, {"hepatitis c", "hcv", "hep c"});
     const bool tb = has_any_word(t, {"tb", "tuberculosis"});
-    const bool active = has_any(t, {"active infection", "uncontrolled infection",
-                                    "infection requiring", "serious infection",
-                                    "systemic infection", "ongoing infection",
-                                    "bacterial, viral", "viral, bacterial", "infections requiring",
-                                    "severe infection", "covid", "sars-cov-2"});
+    const bool active = has_any(t,
+                                {"active infection",
+                                 "uncontrolled infection",
+                                 "infection requiring",
+                                 "serious infection",
+                                 "systemic infection",
+                                 "ongoing infection",
+                                 "bacterial, viral",
+                                 "viral, bacterial",
+                                 "infections requiring",
+                                 "severe infection",
+                                 "covid",
+                                 "sars-cov-2"});
     if (!hiv && !hbv && !hcv && !tb && !active && !has_word(t, "hepatitis")) {
         return false;
     }
@@ -472,8 +532,14 @@ bool recognise_infection(const Work& w) {
     if (!hiv && !hbv && !hcv && !tb && !active) {
         w.list_param("infections", "hepatitis");
     }
-    if (has_any(t, {"undetectable", "antiretroviral", "anti-retroviral", "controlled", "cd4",
-                    "viral load", "suppressed"})) {
+    if (has_any(t,
+                {"undetectable",
+                 "antiretroviral",
+                 "anti-retroviral",
+                 "controlled",
+                 "cd4",
+                 "viral load",
+                 "suppressed"})) {
         w.param("controlled_allowed", true);
     }
     return true;
@@ -489,8 +555,14 @@ bool recognise_transplant(const Work& w) {
     if (has_any(t, {"organ", "kidney", "renal", "liver", "heart", "lung", "corneal"})) {
         w.list_param("types", "solid_organ");
     }
-    if (has_any(t, {"stem cell", "bone marrow", "hsct", "hematopoietic", "haematopoietic",
-                    "allogeneic", "allogenic"})) {
+    if (has_any(t,
+                {"stem cell",
+                 "bone marrow",
+                 "hsct",
+                 "hematopoietic",
+                 "haematopoietic",
+                 "allogeneic",
+                 "allogenic"})) {
         w.list_param("types", "allogeneic_hsct");
     }
     return true;
@@ -499,10 +571,23 @@ bool recognise_transplant(const Work& w) {
 // --- §5.12: autoimmune disease ----------------------------------------------------------------
 bool recognise_autoimmune(const Work& w) {
     const auto t = w.text;
-    if (!has_any(t, {"autoimmune", "auto-immune", "inflammatory bowel", "crohn", "ulcerative colitis",
-                     "systemic lupus", "lupus erythematosus", "rheumatoid arthritis",
-                     "multiple sclerosis", "myasthenia", "vasculitis", "sarcoidosis",
-                     "autoimmun", "guillain", "immune-mediated disease", "scleroderma"})) {
+    if (!has_any(t,
+                 {"autoimmune",
+                  "auto-immune",
+                  "inflammatory bowel",
+                  "crohn",
+                  "ulcerative colitis",
+                  "systemic lupus",
+                  "lupus erythematosus",
+                  "rheumatoid arthritis",
+                  "multiple sclerosis",
+                  "myasthenia",
+                  "vasculitis",
+                  "sarcoidosis",
+                  "autoimmun",
+                  "guillain",
+                  "immune-mediated disease",
+                  "scleroderma"})) {
         return false;
     }
     w.set(CriterionType::autoimmune_disease);
@@ -519,8 +604,15 @@ bool recognise_autoimmune(const Work& w) {
 // --- §5.13: corticosteroids / immunosuppression -----------------------------------------------
 bool recognise_steroids(const Work& w) {
     const auto t = w.text;
-    if (!has_any(t, {"steroid", "prednisone", "prednisolone", "dexamethasone", "immunosuppress",
-                     "immune-suppress", "immune suppress", "glucocorticoid"})) {
+    if (!has_any(t,
+                 {"steroid",
+                  "prednisone",
+                  "prednisolone",
+                  "dexamethasone",
+                  "immunosuppress",
+                  "immune-suppress",
+                  "immune suppress",
+                  "glucocorticoid"})) {
         return false;
     }
     w.set(CriterionType::corticosteroids);
@@ -543,12 +635,18 @@ bool recognise_steroids(const Work& w) {
 // --- §5.11: immune-related adverse events -----------------------------------------------------
 bool recognise_immune_ae(const Work& w) {
     const auto t = w.text;
-    const bool immune = has_any(t, {"immune-related", "immune related", "irae", "immune-mediated",
-                                    "immune mediated"});
+    const bool immune = has_any(
+        t, {"immune-related", "immune related", "irae", "immune-mediated", "immune mediated"});
     const bool adverse = has_any(t, {"adverse event", "adverse reaction", "toxicit", "irae"});
-    if (!(immune && adverse) &&
-        !(adverse && has_any(t, {"immunotherapy", "checkpoint", "anti-pd", "pd-1", "ctla-4",
-                                 "ipilimumab", "nivolumab", "pembrolizumab"}))) {
+    if (!(immune && adverse) && !(adverse && has_any(t,
+                                                     {"immunotherapy",
+                                                      "checkpoint",
+                                                      "anti-pd",
+                                                      "pd-1",
+                                                      "ctla-4",
+                                                      "ipilimumab",
+                                                      "nivolumab",
+                                                      "pembrolizumab"}))) {
         return false;
     }
     w.set(CriterionType::immune_adverse_event);
@@ -565,10 +663,12 @@ bool recognise_immune_ae(const Work& w) {
 // --- §5.16: cardiac ---------------------------------------------------------------------------
 bool recognise_cardiac(const Work& w) {
     const auto t = w.text;
+
     struct Named {
         std::string_view condition;
         std::vector<std::string_view> words;
     };
+
     static const std::vector<Named> kinds{
         {"myocarditis", {"myocarditis"}},
         {"lvef", {"lvef", "ejection fraction"}},
@@ -576,9 +676,16 @@ bool recognise_cardiac(const Work& w) {
         {"heart_failure", {"heart failure", "nyha", "new york heart"}},
         {"infarction", {"myocardial infarction", "unstable angina", "acute coronary", "angina"}},
         {"arrhythmia", {"arrhythmia", "atrial fibrillation", "dysrhythm"}},
-        {"cardiovascular", {"cardiovascular", "cardiac", "stroke", "cerebrovascular",
-                            "transient ischemic", "coronary", "cardiomyopathy", "pericard",
-                            "myocardial"}},
+        {"cardiovascular",
+         {"cardiovascular",
+          "cardiac",
+          "stroke",
+          "cerebrovascular",
+          "transient ischemic",
+          "coronary",
+          "cardiomyopathy",
+          "pericard",
+          "myocardial"}},
     };
     for (const auto& kind : kinds) {
         if (has_any(t, kind.words)) {
@@ -603,13 +710,25 @@ bool recognise_cardiac(const Work& w) {
 // --- hypersensitivity -------------------------------------------------------------------------
 bool recognise_hypersensitivity(const Work& w) {
     const auto t = w.text;
-    if (!has_any(t, {"hypersensitiv", "allerg", "anaphyla", "intolerance to", "contraindication to",
-                     "contraindications to", "contra-indication"})) {
+    if (!has_any(t,
+                 {"hypersensitiv",
+                  "allerg",
+                  "anaphyla",
+                  "intolerance to",
+                  "contraindication to",
+                  "contraindications to",
+                  "contra-indication"})) {
         return false;
     }
     w.set(CriterionType::hypersensitivity);
-    if (has_any(t, {"study drug", "study treatment", "study intervention", "investigational",
-                    "excipient", "components", "any of the"})) {
+    if (has_any(t,
+                {"study drug",
+                 "study treatment",
+                 "study intervention",
+                 "investigational",
+                 "excipient",
+                 "components",
+                 "any of the"})) {
         w.param("to", std::string{"study_drug"});
     }
     return true;
@@ -618,13 +737,15 @@ bool recognise_hypersensitivity(const Work& w) {
 // --- §5.15: other malignancies ----------------------------------------------------------------
 bool recognise_other_malignancy(const Work& w) {
     const auto t = w.text;
-    const bool other = has_any(t, {"other malignan", "another malignan", "additional malignan",
-                                   "second malignan", "prior malignan", "concurrent malignan",
-                                   "second primary", "other primary", "other cancer",
-                                   "another cancer", "other invasive", "prior invasive",
-                                   "previous malignan", "history of malignan", "other active malignan",
-                                   "another primary", "concomitant malignan", "other tumor",
-                                   "other tumour", "second cancer", "synchronous"});
+    const bool other = has_any(
+        t,
+        {"other malignan",       "another malignan",    "additional malignan",   "second malignan",
+         "prior malignan",       "concurrent malignan", "second primary",        "other primary",
+         "other cancer",         "another cancer",      "other invasive",        "prior invasive",
+         "previous malignan",    "history of malignan", "other active malignan", "another primary",
+         "concomitant malignan", "other tumor",         "other tumour",          "second cancer",
+         "synchronous",          "secondary malignan",  "additional primary",    "other neoplas",
+         "history of cancer",    "prior cancer",        "previous cancer"});
     if (!other) {
         return false;
     }
@@ -637,8 +758,12 @@ bool recognise_other_malignancy(const Work& w) {
     if (has_any(t, {"basal cell", "basal-cell"})) {
         exceptions.emplace_back("basal_cell_skin");
     }
-    if (has_any(t, {"squamous cell carcinoma of the skin", "squamous cell skin",
-                    "cutaneous squamous", "squamous cell carcinoma of skin", "skin cancer"})) {
+    if (has_any(t,
+                {"squamous cell carcinoma of the skin",
+                 "squamous cell skin",
+                 "cutaneous squamous",
+                 "squamous cell carcinoma of skin",
+                 "skin cancer"})) {
         exceptions.emplace_back("squamous_cell_skin");
     }
     if (has_any(t, {"in situ", "in-situ"})) {
@@ -660,30 +785,82 @@ bool recognise_washout(const Work& w) {
     if (spans.empty()) {
         return false;
     }
-    const bool timing = has_any(t, {"prior to", "before", "within", "since", "of the first dose",
-                                    "of first dose", "from the last", "washout", "wash-out",
-                                    "elapsed", "at least"});
+    const bool timing = has_any(t,
+                                {"prior to",
+                                 "before",
+                                 "within",
+                                 "since",
+                                 "of the first dose",
+                                 "of first dose",
+                                 "from the last",
+                                 "washout",
+                                 "wash-out",
+                                 "elapsed",
+                                 "at least",
+                                 "after",
+                                 "preceding",
+                                 "in the last",
+                                 "in the past"});
     if (!timing) {
         return false;
     }
     std::string therapy;
     if (has_any(t, {"live vaccine", "live attenuated", "live-attenuated", "vaccin"})) {
         therapy = "live_vaccine";
-    } else if (has_any(t, {"radiation", "radiotherapy", "radiosurgery", "irradiation",
-                           "radiation therapy", "sbrt", "srs"})) {
+    } else if (has_any(t,
+                       {"radiation",
+                        "radiotherapy",
+                        "radiosurgery",
+                        "irradiation",
+                        "radiation therapy",
+                        "sbrt",
+                        "srs"})) {
         therapy = "radiotherapy";
     } else if (has_any(t, {"surgery", "surgical", "major operation"})) {
         therapy = "surgery";
-    } else if (has_any(t, {"investigational", "study drug", "clinical trial", "experimental",
-                           "study device", "interventional study"})) {
+    } else if (has_any(t,
+                       {"investigational",
+                        "study drug",
+                        "clinical trial",
+                        "experimental",
+                        "study device",
+                        "interventional study"})) {
         therapy = "investigational";
-    } else if (has_any(t, {"chemotherapy", "anticancer", "anti-cancer", "systemic therapy",
-                           "systemic treatment", "immunotherapy", "targeted therapy",
-                           "biologic", "monoclonal", "antibod", "cancer therapy",
-                           "tumor therapy", "antineoplastic", "anti-neoplastic", "kinase inhibitor",
-                           "hormonal therapy", "treatment for cancer", "cancer treatment",
-                           "anti-tumor", "antitumor", "small molecule", "checkpoint",
-                           "prior therapy", "prior treatment", "last dose", "cytotoxic"})) {
+    } else if (has_any(t,
+                       {"chemotherapy",
+                        "anticancer",
+                        "anti-cancer",
+                        "systemic therapy",
+                        "systemic treatment",
+                        "immunotherapy",
+                        "targeted therapy",
+                        "biologic",
+                        "monoclonal",
+                        "antibod",
+                        "cancer therapy",
+                        "tumor therapy",
+                        "antineoplastic",
+                        "anti-neoplastic",
+                        "kinase inhibitor",
+                        "hormonal therapy",
+                        "treatment for cancer",
+                        "cancer treatment",
+                        "anti-tumor",
+                        "antitumor",
+                        "small molecule",
+                        "checkpoint",
+                        "prior therapy",
+                        "prior treatment",
+                        "last dose",
+                        "cytotoxic",
+                        "interleukin",
+                        "interferon",
+                        "cytokine",
+                        "tki",
+                        "nitrosourea",
+                        "mitomycin",
+                        "endocrine therapy",
+                        "growth factor"})) {
         therapy = "systemic";
     } else {
         return false;
@@ -718,12 +895,20 @@ std::vector<std::string> therapy_concepts(const Work& w) {
     }
     // Pattern-only class phrases the vocabulary does not hold as names.
     const auto t = w.text;
-    if (ids.empty() && has_any(t, {"anti-pd-1", "anti-pd1", "pd-1 inhibitor", "pd-1 blocking",
-                                   "anti-programmed"})) {
+    if (ids.empty() &&
+        (has_any(t,
+                 {"anti-pd-1", "anti-pd1", "pd-1 inhibitor", "pd-1 blocking", "anti-programmed"}) ||
+         has_any_word(t, {"pd-1", "pd1"}))) {
         ids.emplace_back("anti_pd1");
     }
-    if (ids.empty() && has_any(t, {"pd-1/pd-l1", "pd-(l)1", "anti-pd-(l)1", "pd1/pdl1",
-                                   "pd-1 or pd-l1", "anti-pd-l1", "pd-l1 inhibitor"})) {
+    if (ids.empty() && has_any(t,
+                               {"pd-1/pd-l1",
+                                "pd-(l)1",
+                                "anti-pd-(l)1",
+                                "pd1/pdl1",
+                                "pd-1 or pd-l1",
+                                "anti-pd-l1",
+                                "pd-l1 inhibitor"})) {
         ids.emplace_back("anti_pd_l1_pathway");
     }
     return ids;
@@ -737,8 +922,18 @@ bool is_pd1_family(const ConceptGraph& graph, const std::string& id) {
 // --- §5.1: progression on prior anti-PD-(L)1 --------------------------------------------------
 bool recognise_progression(const Work& w) {
     const auto t = w.text;
-    if (!has_any(t, {"progress", "refractory", "resistan", "relapse", "recur", "failure",
-                     "failed", "pd on", "pd after", "pd while", "disease progression"})) {
+    if (!has_any(t,
+                 {"progress",
+                  "refractory",
+                  "resistan",
+                  "relapse",
+                  "recur",
+                  "failure",
+                  "failed",
+                  "pd on",
+                  "pd after",
+                  "pd while",
+                  "disease progression"})) {
         return false;
     }
     const auto ids = therapy_concepts(w);
@@ -759,20 +954,39 @@ bool recognise_progression(const Work& w) {
         const auto near = before.substr(before.size() >= 45 ? before.size() - 45 : 0);
         const auto after = t.substr(duration.end, 40);
         if (has_any(near, {"within", "no more than", "no later than", "up to"}) &&
-            has_any(after, {"last dose", "last administration", "discontinu", "completion",
-                            "stopping", "final dose", "of the last", "after the last",
-                            "cessation", "end of"})) {
+            has_any(after,
+                    {"last dose",
+                     "last administration",
+                     "discontinu",
+                     "completion",
+                     "stopping",
+                     "final dose",
+                     "of the last",
+                     "after the last",
+                     "cessation",
+                     "end of"})) {
             if (has_any(after, {"adjuvant"}) || has(near, "adjuvant")) {
                 w.param("adjuvant_window_days", std::round(duration.days));
             } else {
                 w.param("max_gap_days", std::round(duration.days));
             }
         } else if (has_any(near, {"at least", "minimum", ">=", "for >", "of >"}) &&
-                   !has_any(after, {"apart", "later", "after the first", "from the date",
-                                    "after initial", "after the initial"})) {
+                   !has_any(after,
+                            {"apart",
+                             "later",
+                             "after the first",
+                             "from the date",
+                             "after initial",
+                             "after the initial"})) {
             w.param("min_exposure_days", std::round(duration.days));
-        } else if (has_any(after, {"apart", "later", "after the first", "from the date",
-                                   "after initial", "after the initial", "after first"}) ||
+        } else if (has_any(after,
+                           {"apart",
+                            "later",
+                            "after the first",
+                            "from the date",
+                            "after initial",
+                            "after the initial",
+                            "after first"}) ||
                    has_any(near, {"confirm", "second"})) {
             w.param("confirmation_min_days", std::round(duration.days));
         } else if (has_any(near, {"within"})) {
@@ -793,14 +1007,19 @@ bool recognise_progression(const Work& w) {
     if (has_any(t, {"confirm"})) {
         w.param("confirmation_required", true);
     }
-    if (has_any(t, {"most recent", "last line", "immediately prior", "latest line",
-                    "last prior", "last treatment"})) {
+    if (has_any(t,
+                {"most recent",
+                 "last line",
+                 "immediately prior",
+                 "latest line",
+                 "last prior",
+                 "last treatment"})) {
         w.param("most_recent_line", true);
     }
     if (has(t, "adjuvant")) {
-        w.param("setting", std::string{has_any(t, {"metastatic", "advanced", "unresectable"})
-                                           ? "any"
-                                           : "adjuvant"});
+        w.param("setting",
+                std::string{has_any(t, {"metastatic", "advanced", "unresectable"}) ? "any"
+                                                                                   : "adjuvant"});
     }
     return true;
 }
@@ -808,8 +1027,16 @@ bool recognise_progression(const Work& w) {
 // --- §5.2: prior lines ------------------------------------------------------------------------
 bool recognise_prior_lines(const Work& w) {
     const auto t = w.text;
-    if (!has_any(t, {"line of", "lines of", "prior regimen", "previous regimen", "prior systemic regimen",
-                     "lines of therapy", "line therapy", "prior therapies", "regimens"})) {
+    if (!has_any(t,
+                 {"line of",
+                  "lines of",
+                  "prior regimen",
+                  "previous regimen",
+                  "prior systemic regimen",
+                  "lines of therapy",
+                  "line therapy",
+                  "prior therapies",
+                  "regimens"})) {
         return false;
     }
     if (!has_any(t, {"line", "regimen"})) {
@@ -840,8 +1067,7 @@ bool recognise_prior_lines(const Work& w) {
         return false;
     }
     w.set(CriterionType::prior_lines);
-    if (comparator == ">=" || comparator == ">" ||
-        has_any(t, {"or more", "at least"})) {
+    if (comparator == ">=" || comparator == ">" || has_any(t, {"or more", "at least"})) {
         w.param("min_lines", comparator == ">" ? *count + 1 : *count);
     } else {
         w.param("max_lines", comparator == "<" ? *count - 1 : *count);
@@ -852,20 +1078,41 @@ bool recognise_prior_lines(const Work& w) {
 // --- §5.2/§5.3: prior therapy required / excluded ---------------------------------------------
 bool recognise_prior_therapy(const Work& w) {
     const auto t = w.text;
-    const bool treated = has_any(t, {"prior", "previous", "previously", "received", "treated with",
-                                     "treatment with", "therapy with", "exposure to", "naive",
-                                     "naïve", "pretreated", "pre-treated", "history of"});
+    const bool treated = has_any(t,
+                                 {"prior",
+                                  "previous",
+                                  "previously",
+                                  "received",
+                                  "treated with",
+                                  "treatment with",
+                                  "therapy with",
+                                  "exposure to",
+                                  "naive",
+                                  "naïve",
+                                  "pretreated",
+                                  "pre-treated",
+                                  "history of"});
     if (!treated) {
         return false;
     }
     auto ids = therapy_concepts(w);
-    const bool generic = has_any(t, {"systemic therapy", "systemic treatment", "chemotherapy",
-                                     "anticancer therapy", "anti-cancer therapy", "immunotherapy",
-                                     "targeted therapy", "systemic anticancer",
-                                     "treatment for metastatic", "therapy for metastatic",
-                                     "treatment for advanced", "therapy for advanced",
-                                     "treatment-naive", "treatment naive", "radiotherapy",
-                                     "radiation"});
+    const bool generic = has_any(t,
+                                 {"systemic therapy",
+                                  "systemic treatment",
+                                  "chemotherapy",
+                                  "anticancer therapy",
+                                  "anti-cancer therapy",
+                                  "immunotherapy",
+                                  "targeted therapy",
+                                  "systemic anticancer",
+                                  "treatment for metastatic",
+                                  "therapy for metastatic",
+                                  "treatment for advanced",
+                                  "therapy for advanced",
+                                  "treatment-naive",
+                                  "treatment naive",
+                                  "radiotherapy",
+                                  "radiation"});
     if (ids.empty() && !generic) {
         return false;
     }
@@ -877,8 +1124,9 @@ bool recognise_prior_therapy(const Work& w) {
                                                                    : "systemic");
     }
     w.param("agents", ids);
-    if (has_any(t, {"naive", "naïve", "no prior", "not received", "not have received",
-                    "no previous"})) {
+    if (has_any(
+            t,
+            {"naive", "naïve", "no prior", "not received", "not have received", "no previous"})) {
         w.param("mode", std::string{"excluded"});
     } else if (w.criterion.kind == CriterionKind::exclusion) {
         w.param("mode", std::string{"excluded"});
@@ -898,23 +1146,46 @@ bool recognise_prior_therapy(const Work& w) {
 // --- §5.3: biomarkers -------------------------------------------------------------------------
 bool recognise_biomarker(const Work& w) {
     const auto t = w.text;
+
     struct Marker {
         std::string_view name;
         std::vector<std::string_view> words;
     };
+
     static const std::vector<Marker> markers{
-        {"BRAF", {"braf", "v600"}},   {"NRAS", {"nras"}},       {"KIT", {"c-kit", "kit mut", "kit-mut"}},
-        {"NF1", {"nf1"}},             {"PD-L1", {"pd-l1 expression", "pd-l1 tps", "pd-l1 positive",
-                                                 "pd-l1 status", "pd-l1 cps", "pd-l1 negative",
-                                                 "tumor proportion score", "combined positive score"}},
-        {"GNAQ", {"gnaq", "gna11"}},  {"TMB", {"tumor mutational burden", "tmb"}},
+        {"BRAF", {"braf", "v600"}},
+        {"NRAS", {"nras"}},
+        {"KIT", {"c-kit", "kit mut", "kit-mut"}},
+        {"NF1", {"nf1"}},
+        {"PD-L1",
+         {"pd-l1 expression",
+          "pd-l1 tps",
+          "pd-l1 positive",
+          "pd-l1 status",
+          "pd-l1 cps",
+          "pd-l1 negative",
+          "tumor proportion score",
+          "combined positive score"}},
+        {"GNAQ", {"gnaq", "gna11"}},
+        {"TMB", {"tumor mutational burden", "tmb"}},
         {"MSI", {"msi-h", "microsatellite", "dmmr", "mismatch repair"}},
-        {"HER2", {"her2", "erbb2"}},  {"EGFR", {"egfr"}},       {"ALK", {"alk rearrang", "alk-positive", "alk fusion", "alk positive"}},
-        {"KRAS", {"kras"}},           {"NTRK", {"ntrk"}},       {"PRAME", {"prame"}},
-        {"MAGE", {"mage-a4", "mage a4"}}, {"NY-ESO-1", {"ny-eso"}}, {"ROS1", {"ros1"}},
-        {"BRCA", {"brca"}},           {"IDH", {"idh1", "idh2"}}, {"FGFR", {"fgfr"}},
-        {"MET", {"met exon", "met amplification"}}, {"RET", {"ret fusion", "ret mutation", "ret-"}},
-        {"PIK3CA", {"pik3ca"}},       {"gp100", {"gp100"}},     {"CLDN", {"claudin"}},
+        {"HER2", {"her2", "erbb2"}},
+        {"EGFR", {"egfr"}},
+        {"ALK", {"alk rearrang", "alk-positive", "alk fusion", "alk positive"}},
+        {"KRAS", {"kras"}},
+        {"NTRK", {"ntrk"}},
+        {"PRAME", {"prame"}},
+        {"MAGE", {"mage-a4", "mage a4"}},
+        {"NY-ESO-1", {"ny-eso"}},
+        {"ROS1", {"ros1"}},
+        {"BRCA", {"brca"}},
+        {"IDH", {"idh1", "idh2"}},
+        {"FGFR", {"fgfr"}},
+        {"MET", {"met exon", "met amplification"}},
+        {"RET", {"ret fusion", "ret mutation", "ret-"}},
+        {"PIK3CA", {"pik3ca"}},
+        {"gp100", {"gp100"}},
+        {"CLDN", {"claudin"}},
     };
     for (const auto& marker : markers) {
         if (!has_any(t, marker.words)) {
@@ -929,8 +1200,13 @@ bool recognise_biomarker(const Work& w) {
             } else if (has_any(t, {"wild-type", "wild type", "wildtype", "negative", "without"})) {
                 status = "wild_type";
             } else if (has_any(t, {"status", "known", "testing", "tested"}) &&
-                       !has_any(t, {"mutant", "mutated", "mutation-positive", "positive",
-                                    "harbor", "harbour"})) {
+                       !has_any(t,
+                                {"mutant",
+                                 "mutated",
+                                 "mutation-positive",
+                                 "positive",
+                                 "harbor",
+                                 "harbour"})) {
                 status = "known";
             } else {
                 status = "V600";
@@ -939,8 +1215,15 @@ bool recognise_biomarker(const Work& w) {
             status = "wild_type";
         } else if (has_any(t, {"negative"})) {
             status = "negative";
-        } else if (has_any(t, {"mutation", "mutant", "mutated", "altered", "alteration",
-                               "amplif", "fusion", "rearrang"})) {
+        } else if (has_any(t,
+                           {"mutation",
+                            "mutant",
+                            "mutated",
+                            "altered",
+                            "alteration",
+                            "amplif",
+                            "fusion",
+                            "rearrang"})) {
             status = "mutant";
         } else if (has_any(t, {"positive", "expression", ">="})) {
             status = "positive";
@@ -958,9 +1241,21 @@ bool recognise_biomarker(const Work& w) {
 // --- §5.6: measurable disease -----------------------------------------------------------------
 bool recognise_measurable(const Work& w) {
     const auto t = w.text;
-    if (!has_any(t, {"measurable", "recist", "evaluable disease", "irecist", "irrc", "rano",
-                     "lugano", "target lesion", "injectable lesion", "measurable lesion",
-                     "biopsiable", "accessible lesion", "amenable to biopsy", "tumor lesion"})) {
+    if (!has_any(t,
+                 {"measurable",
+                  "recist",
+                  "evaluable disease",
+                  "irecist",
+                  "irrc",
+                  "rano",
+                  "lugano",
+                  "target lesion",
+                  "injectable lesion",
+                  "measurable lesion",
+                  "biopsiable",
+                  "accessible lesion",
+                  "amenable to biopsy",
+                  "tumor lesion"})) {
         return false;
     }
     if (has_any(t, {"biopsy", "biopsiable", "tissue"}) && !has_any(t, {"measurable", "recist"})) {
@@ -991,23 +1286,40 @@ bool recognise_measurable(const Work& w) {
 // --- §5.4: condition and stage ----------------------------------------------------------------
 bool recognise_condition(const Work& w) {
     const auto t = w.text;
-    const bool disease = has_any(t, {"melanoma", "carcinoma", "cancer", "tumor", "tumour",
-                                     "neoplasm", "malignan", "sarcoma", "lymphoma", "leukemia",
-                                     "leukaemia", "myeloma", "glioma", "glioblastoma",
-                                     "mesothelioma", "nsclc", "sclc", "hcc", "rcc", "disease"});
-    const bool stage = has_any(t, {"stage ", "unresectable", "metastatic", "advanced",
-                                   "locally advanced", "inoperable", "recurrent", "m1", "m0"});
+    const bool disease =
+        has_any(t, {"melanoma",  "carcinoma", "cancer",  "tumor",        "tumour",
+                    "neoplasm",  "malignan",  "sarcoma", "lymphoma",     "leukemia",
+                    "leukaemia", "myeloma",   "glioma",  "glioblastoma", "mesothelioma",
+                    "nsclc",     "sclc",      "hcc",     "rcc",          "disease"});
+    const bool stage = has_any(t,
+                               {"stage ",
+                                "unresectable",
+                                "metastatic",
+                                "advanced",
+                                "locally advanced",
+                                "inoperable",
+                                "recurrent",
+                                "m1",
+                                "m0"});
     if (!disease && !stage) {
         return false;
     }
-    const bool confirmed = has_any(t, {"histolog", "cytolog", "patholog", "biopsy-proven",
-                                       "biopsy proven", "confirmed", "documented", "diagnosis"});
+    const bool confirmed = has_any(t,
+                                   {"histolog",
+                                    "cytolog",
+                                    "patholog",
+                                    "biopsy-proven",
+                                    "biopsy proven",
+                                    "confirmed",
+                                    "documented",
+                                    "diagnosis"});
     std::vector<std::string> concepts;
     if (has(t, "melanoma")) {
         struct Sub {
             std::string_view concept_name;
             std::vector<std::string_view> words;
         };
+
         static const std::vector<Sub> subtypes{
             {"non_uveal", {"non-uveal", "non uveal", "nonuveal"}},
             {"non_ocular", {"non-ocular", "non ocular", "nonocular"}},
@@ -1021,10 +1333,12 @@ bool recognise_condition(const Work& w) {
         };
         for (const auto& sub : subtypes) {
             if (has_any(t, sub.words)) {
-                if (sub.concept_name == "uveal" && has_any(t, {"non-uveal", "non uveal", "nonuveal"})) {
+                if (sub.concept_name == "uveal" &&
+                    has_any(t, {"non-uveal", "non uveal", "nonuveal"})) {
                     continue;
                 }
-                if (sub.concept_name == "ocular" && has_any(t, {"non-ocular", "non ocular", "nonocular"})) {
+                if (sub.concept_name == "ocular" &&
+                    has_any(t, {"non-ocular", "non ocular", "nonocular"})) {
                     continue;
                 }
                 concepts.emplace_back(sub.concept_name);
@@ -1037,12 +1351,21 @@ bool recognise_condition(const Work& w) {
         concepts.emplace_back("solid_tumor");
     }
     std::vector<std::string> stages;
-    for (const auto& [word, name] : std::initializer_list<std::pair<std::string_view, std::string_view>>{
-             {"unresectable", "unresectable"}, {"inoperable", "unresectable"},
-             {"not amenable to surgery", "unresectable"}, {"not amenable to curative", "unresectable"},
-             {"metastatic", "metastatic"}, {"locally advanced", "locally_advanced"},
-             {"advanced", "advanced"}, {"recurrent", "recurrent"}, {"stage iv", "IV"},
-             {"stage 4", "IV"}, {"stage iii", "III"}, {"stage 3", "III"}, {"stage ii", "II"},
+    for (const auto& [word, name] :
+         std::initializer_list<std::pair<std::string_view, std::string_view>>{
+             {"unresectable", "unresectable"},
+             {"inoperable", "unresectable"},
+             {"not amenable to surgery", "unresectable"},
+             {"not amenable to curative", "unresectable"},
+             {"metastatic", "metastatic"},
+             {"locally advanced", "locally_advanced"},
+             {"advanced", "advanced"},
+             {"recurrent", "recurrent"},
+             {"stage iv", "IV"},
+             {"stage 4", "IV"},
+             {"stage iii", "III"},
+             {"stage 3", "III"},
+             {"stage ii", "II"},
              {"stage i ", "I"}}) {
         if (has(t, word)) {
             if (name == "III" && has(t, "stage iv")) {
@@ -1087,27 +1410,60 @@ bool recognise_condition(const Work& w) {
 // --- comorbidities and residual toxicity ------------------------------------------------------
 bool recognise_comorbidity(const Work& w) {
     const auto t = w.text;
+
     struct Named {
         std::string_view condition;
         std::vector<std::string_view> words;
     };
+
     static const std::vector<Named> kinds{
         {"pneumonitis", {"pneumonitis", "interstitial lung", "pulmonary fibrosis", "ild"}},
-        {"unresolved_toxicity", {"resolved to grade", "recovered to grade", "resolution to grade",
-                                 "toxicities from prior", "toxicity from prior", "ctcae grade",
-                                 "recovered from", "residual toxic", "adverse events due to",
-                                 "adverse events from prior", "to baseline or grade"}},
-        {"psychiatric", {"psychiatric", "substance abuse", "drug abuse", "alcohol abuse",
-                         "mental", "dementia", "cognitive"}},
-        {"uncontrolled_illness", {"intercurrent illness", "uncontrolled", "serious illness",
-                                  "medical condition", "concurrent illness", "significant disease",
-                                  "comorbid", "serious medical", "medical or psychiatric",
-                                  "condition that", "conditions that"}},
-        {"gastrointestinal", {"gastrointestinal", "bowel obstruction", "malabsorption",
-                              "perforation", "fistula", "swallow", "bleeding", "hemorrhage",
-                              "haemorrhage", "hemoptysis", "ulcer"}},
-        {"thromboembolism", {"thrombo", "embolism", "embolus", "anticoagula", "coagulopathy",
-                             "bleeding diathesis"}},
+        {"unresolved_toxicity",
+         {"resolved to grade",
+          "recovered to grade",
+          "resolution to grade",
+          "toxicities from prior",
+          "toxicity from prior",
+          "ctcae grade",
+          "recovered from",
+          "residual toxic",
+          "adverse events due to",
+          "adverse events from prior",
+          "to baseline or grade"}},
+        {"psychiatric",
+         {"psychiatric",
+          "substance abuse",
+          "drug abuse",
+          "alcohol abuse",
+          "mental",
+          "dementia",
+          "cognitive"}},
+        {"uncontrolled_illness",
+         {"intercurrent illness",
+          "uncontrolled",
+          "serious illness",
+          "medical condition",
+          "concurrent illness",
+          "significant disease",
+          "comorbid",
+          "serious medical",
+          "medical or psychiatric",
+          "condition that",
+          "conditions that"}},
+        {"gastrointestinal",
+         {"gastrointestinal",
+          "bowel obstruction",
+          "malabsorption",
+          "perforation",
+          "fistula",
+          "swallow",
+          "bleeding",
+          "hemorrhage",
+          "haemorrhage",
+          "hemoptysis",
+          "ulcer"}},
+        {"thromboembolism",
+         {"thrombo", "embolism", "embolus", "anticoagula", "coagulopathy", "bleeding diathesis"}},
         {"hypertension", {"hypertension", "blood pressure"}},
         {"diabetes", {"diabetes", "hyperglycemia"}},
         {"seizures", {"seizure", "epilepsy"}},
@@ -1117,6 +1473,9 @@ bool recognise_comorbidity(const Work& w) {
         {"immunodeficiency", {"immunodeficiency", "immunocompromised"}},
         {"ocular", {"retinal", "retinopathy", "eye disease", "uveitis"}},
         {"wound", {"wound", "non-healing"}},
+        {"skin", {"skin disorder", "skin disease", "dermatolog", "skin condition"}},
+        {"neuromuscular",
+         {"neuromuscular", "myopath", "muscular dystrophy", "creatine kinase", "myositis"}},
         {"pulmonary", {"copd", "pulmonary", "oxygen", "respiratory", "asthma", "dyspnea"}},
         {"surgery_recovery", {"recovered from surgery", "major surgery", "surgical procedure"}},
     };
@@ -1140,31 +1499,101 @@ bool recognise_comorbidity(const Work& w) {
 // --- administrative ---------------------------------------------------------------------------
 bool recognise_administrative(const Work& w) {
     const auto t = w.text;
+
     struct Named {
         std::string_view what;
         std::vector<std::string_view> words;
     };
+
     static const std::vector<Named> kinds{
         {"consent", {"consent", "sign", "legally authorized", "legally acceptable"}},
-        {"tissue", {"tissue", "biopsy", "biopsies", "archival", "tumor sample", "tumour sample",
-                    "specimen", "paraffin", "ffpe", "blocks", "slides"}},
-        {"compliance", {"willing", "able to comply", "comply", "compliance", "follow-up",
-                        "follow up", "adhere", "understand", "cooperat", "schedule",
-                        "visits", "reachable", "geographic", "travel", "swallow"}},
-        {"participation", {"participating in", "participation in", "enrolled in", "another clinical",
-                           "other clinical study", "other clinical trial", "concurrent clinical",
-                           "employee", "staff", "investigator", "sponsor", "incarcerat",
-                           "prisoner", "detained", "previously enrolled", "previously randomized",
-                           "previously treated in this study", "prior participation"}},
-        {"other", {"protocol-defined", "protocol defined", "per protocol", "other criteria",
-                   "criteria apply", "in the opinion of", "judgment of the investigator",
-                   "judgement of the investigator", "investigator's opinion", "investigator judgment",
-                   "weight", "body mass", "bmi", "venous access", "leukapheresis", "apheresis",
-                   "insurance", "language", "english", "register", "registration", "randomiz",
-                   "randomis", "medication", "drug", "food", "grapefruit", "cyp3a", "inhibitor",
-                   "inducer", "vaccine", "tobacco", "smok", "alcohol", "questionnaire",
-                   "imaging", "scan", "mri", "ct scan", "pet", "eligible", "eligibility",
-                   "criteria", "study"}},
+        {"tissue",
+         {"tissue",
+          "biopsy",
+          "biopsies",
+          "archival",
+          "tumor sample",
+          "tumour sample",
+          "specimen",
+          "paraffin",
+          "ffpe",
+          "blocks",
+          "slides"}},
+        {"compliance",
+         {"willing",
+          "able to comply",
+          "comply",
+          "compliance",
+          "follow-up",
+          "follow up",
+          "adhere",
+          "understand",
+          "cooperat",
+          "schedule",
+          "visits",
+          "reachable",
+          "geographic",
+          "travel",
+          "swallow"}},
+        {"participation",
+         {"participating in",
+          "participation in",
+          "enrolled in",
+          "another clinical",
+          "other clinical study",
+          "other clinical trial",
+          "concurrent clinical",
+          "employee",
+          "staff",
+          "investigator",
+          "sponsor",
+          "incarcerat",
+          "prisoner",
+          "detained",
+          "previously enrolled",
+          "previously randomized",
+          "previously treated in this study",
+          "prior participation",
+          "investigational agent",
+          "investigational drug",
+          "investigational product",
+          "investigational therapy",
+          "investigational device",
+          "other study"}},
+        {"other",
+         {"protocol-defined",
+          "protocol defined",
+          "per protocol",
+          "other criteria",
+          "criteria apply",
+          "in the opinion of",
+          "judgment of the investigator",
+          "judgement of the investigator",
+          "investigator's opinion",
+          "investigator judgment",
+          "weight",
+          "body mass",
+          "bmi",
+          "venous access",
+          "leukapheresis",
+          "apheresis",
+          "insurance",
+          "language",
+          "english",
+          "randomiz",
+          "randomis",
+          "grapefruit",
+          "cyp3a",
+          "strong inducer",
+          "strong inhibitor",
+          "tobacco",
+          "smok",
+          "questionnaire",
+          "justice",
+          "guardianship",
+          "legal protection",
+          "under tutorship",
+          "curatorship"}},
     };
     for (const auto& kind : kinds) {
         for (const auto word : kind.words) {
@@ -1182,19 +1611,41 @@ using Recogniser = bool (*)(const Work&);
 
 // Order: specific before general, so a criterion is claimed by the recogniser that names it best.
 constexpr Recogniser recognisers[] = {
-    recognise_hla,           recognise_progression,      recognise_pregnancy,
-    recognise_brain,         recognise_performance,      recognise_life_expectancy,
-    recognise_immune_ae,     recognise_autoimmune,       recognise_transplant,
-    recognise_infection,     recognise_other_malignancy, recognise_steroids,
-    recognise_lab,           recognise_age,              recognise_cardiac,
-    recognise_hypersensitivity, recognise_washout,       recognise_prior_lines,
-    recognise_biomarker,     recognise_prior_therapy,    recognise_measurable,
-    recognise_condition,     recognise_comorbidity,      recognise_administrative,
+    recognise_hla,
+    recognise_progression,
+    recognise_pregnancy,
+    recognise_brain,
+    recognise_performance,
+    recognise_life_expectancy,
+    recognise_immune_ae,
+    recognise_autoimmune,
+    recognise_transplant,
+    recognise_infection,
+    recognise_other_malignancy,
+    recognise_steroids,
+    recognise_lab,
+    recognise_age,
+    recognise_cardiac,
+    recognise_hypersensitivity,
+    recognise_washout,
+    recognise_prior_lines,
+    recognise_biomarker,
+    recognise_prior_therapy,
+    recognise_measurable,
+    recognise_condition,
+    recognise_comorbidity,
+    recognise_administrative,
 };
 
 bool is_group_text(std::string_view t) {
-    return !t.empty() && (t.back() == ':' || has_any(t, {"following", "below", "one of", "any of",
-                                                        "all of", "as defined by", "defined as"}));
+    return !t.empty() && (t.back() == ':' || has_any(t,
+                                                     {"following",
+                                                      "below",
+                                                      "one of",
+                                                      "any of",
+                                                      "all of",
+                                                      "as defined by",
+                                                      "defined as"}));
 }
 
 } // namespace
@@ -1220,12 +1671,12 @@ CompiledCriteria compile_criteria(std::string_view text, const ConceptGraph& con
             is_group_text(normalised)) {
             criterion.type = CriterionType::group;
             criterion.params.push_back(
-                {"mode", std::string{has_any(normalised, {"one of", "any of", "either", " or "})
-                                         ? "any"
-                                         : "all"}});
+                {"mode",
+                 std::string{has_any(normalised, {"one of", "any of", "either", " or "}) ? "any"
+                                                                                         : "all"}});
         }
-        criterion.negated = criterion.type != CriterionType::unparsed &&
-                            negated_statement(normalised);
+        criterion.negated =
+            criterion.type != CriterionType::unparsed && negated_statement(normalised);
     }
     return compiled;
 }

@@ -90,9 +90,14 @@ Bullet bullet_at(std::string_view s) {
     }
     // Symbol bullets, including UTF-8 ones: • (E2 80 A2), · (C2 B7), ▪ (E2 96 AA), ◦ (E2 97 A6),
     // ■ (E2 96 A0), ‣ (E2 80 A3), – (E2 80 93), ● (E2 97 8F).
-    static constexpr std::array<std::string_view, 8> symbols{
-        "\xE2\x80\xA2", "\xC2\xB7", "\xE2\x96\xAA", "\xE2\x97\xA6",
-        "\xE2\x96\xA0", "\xE2\x80\xA3", "\xE2\x80\x93", "\xE2\x97\x8F"};
+    static constexpr std::array<std::string_view, 8> symbols{"\xE2\x80\xA2",
+                                                             "\xC2\xB7",
+                                                             "\xE2\x96\xAA",
+                                                             "\xE2\x97\xA6",
+                                                             "\xE2\x96\xA0",
+                                                             "\xE2\x80\xA3",
+                                                             "\xE2\x80\x93",
+                                                             "\xE2\x97\x8F"};
     for (const auto symbol : symbols) {
         if (s.starts_with(symbol)) {
             return followed_by_space(symbol.size());
@@ -172,9 +177,9 @@ Heading heading_of(std::string_view content, bool has_bullet) {
     Heading heading;
     std::string text = trim_copy(content);
     // A section number before the heading: "4.1.2 Exclusion Criteria", "III.6 EXCLUSION".
-    if (const std::size_t space = text.find(' '); space != std::string::npos && space <= 8 &&
-                                                   text.substr(0, space).find_first_not_of(
-                                                       "0123456789.)IVXivx") == std::string::npos) {
+    if (const std::size_t space = text.find(' ');
+        space != std::string::npos && space <= 8 &&
+        text.substr(0, space).find_first_not_of("0123456789.)IVXivx") == std::string::npos) {
         const std::string rest = lower(text.substr(space + 1));
         if (rest.starts_with("inclusion") || rest.starts_with("exclusion")) {
             text = trim_copy(text.substr(space + 1));
@@ -192,10 +197,20 @@ Heading heading_of(std::string_view content, bool has_bullet) {
     if (at != std::string::npos && !both) {
         // The word must head the line (after a few qualifiers) and the line must not be a
         // sentence ("Patients meeting the inclusion criteria ...").
-        static constexpr std::array<std::string_view, 14> qualifiers{
-            "key ",     "main ",     "general ", "other ",   "additional ", "patient ",
-            "participant ", "subject ", "specific ", "disease-specific ", "disease specific ",
-            "study ",   "further ",  "- "};
+        static constexpr std::array<std::string_view, 14> qualifiers{"key ",
+                                                                     "main ",
+                                                                     "general ",
+                                                                     "other ",
+                                                                     "additional ",
+                                                                     "patient ",
+                                                                     "participant ",
+                                                                     "subject ",
+                                                                     "specific ",
+                                                                     "disease-specific ",
+                                                                     "disease specific ",
+                                                                     "study ",
+                                                                     "further ",
+                                                                     "- "};
         std::string before = low.substr(0, at);
         bool qualified = before.empty();
         while (!before.empty()) {
@@ -222,19 +237,26 @@ Heading heading_of(std::string_view content, bool has_bullet) {
         const std::string after = low.substr(at + 9);
         const bool says_criteria = after.starts_with(" criteria") || after.starts_with(":") ||
                                    after.empty() || after.starts_with(" criterion");
-        const bool sentence = contains_any(low, {" meet", " apply", " may ", " must ", " will ",
-                                                 " are met", " listed", " above", " not "});
+        const bool sentence = contains_any(low,
+                                           {" meet",
+                                            " apply",
+                                            " may ",
+                                            " must ",
+                                            " will ",
+                                            " are met",
+                                            " listed",
+                                            " above",
+                                            " not "});
         // A bulleted heading ("1) Inclusion Criteria", "* INCLUSION CRITERIA:") says nothing else.
-        const bool bare = after.empty() || after == ":" || after == " criteria" ||
-                          after == " criteria:";
+        const bool bare =
+            after.empty() || after == ":" || after == " criteria" || after == " criteria:";
         if (qualified && says_criteria && !sentence && (ends_with_colon || !has_bullet || bare)) {
             heading.section = true;
-            heading.kind =
-                at == inclusion ? CriterionKind::inclusion : CriterionKind::exclusion;
+            heading.kind = at == inclusion ? CriterionKind::inclusion : CriterionKind::exclusion;
             // What follows "criteria" names the scope: "for Part B", "- Cohort 2 only".
             std::string rest = text.substr(at + 9);
-            for (const std::string_view word : {" criteria", " Criteria", " CRITERIA",
-                                                " criterion", " Criterion"}) {
+            for (const std::string_view word :
+                 {" criteria", " Criteria", " CRITERIA", " criterion", " Criterion"}) {
                 if (rest.starts_with(word)) {
                     rest.erase(0, word.size());
                 }
@@ -255,8 +277,8 @@ Heading heading_of(std::string_view content, bool has_bullet) {
                 tail = trim_copy(tail.substr(4));
             }
             if (!tail.empty()) {
-                heading.scope_text = heading.scope_text.empty() ? tail
-                                                                : heading.scope_text + " " + tail;
+                heading.scope_text =
+                    heading.scope_text.empty() ? tail : heading.scope_text + " " + tail;
             }
             return heading;
         }
@@ -264,8 +286,19 @@ Heading heading_of(std::string_view content, bool has_bullet) {
     }
     // A cohort / part / arm heading: short, ends with a colon, no bullet needed.
     if (ends_with_colon && text.size() <= 80 &&
-        contains_any(low, {"cohort", "part ", "arm ", "phase ", "group", "module", "stage 1",
-                           "stage 2", "escalation", "expansion", "substudy", "sub-study"}) &&
+        contains_any(low,
+                     {"cohort",
+                      "part ",
+                      "arm ",
+                      "phase ",
+                      "group",
+                      "module",
+                      "stage 1",
+                      "stage 2",
+                      "escalation",
+                      "expansion",
+                      "substudy",
+                      "sub-study"}) &&
         !contains_any(low, {" must ", " should ", " have ", " has ", " with ", " who "})) {
         heading.scope = true;
         text.pop_back();
@@ -291,6 +324,7 @@ CompiledCriteria segment_criteria(std::string_view text) {
         std::size_t indent;
         std::size_t index;
     };
+
     std::vector<Open> stack; // the bulleted criteria that can still take children
     bool previous_blank = true;
     bool last_was_bullet = false;
@@ -298,8 +332,8 @@ CompiledCriteria segment_criteria(std::string_view text) {
     for (std::size_t number = 0; number < lines.size(); ++number) {
         const SourceLine& line = lines[number];
         const std::size_t indent = indentation(line.text);
-        std::string_view content = line.text.substr(std::min(line.text.size(),
-                                                             line.text.find_first_not_of(" \t")));
+        std::string_view content =
+            line.text.substr(std::min(line.text.size(), line.text.find_first_not_of(" \t")));
         while (!content.empty() && is_space(content.back())) {
             content.remove_suffix(1);
         }
@@ -346,8 +380,8 @@ CompiledCriteria segment_criteria(std::string_view text) {
         };
         const auto continue_criterion = [&]() {
             Criterion& criterion = result.criteria.back();
-            criterion.end = line.begin + static_cast<std::size_t>(content.data() -
-                                                                  line.text.data()) +
+            criterion.end = line.begin +
+                            static_cast<std::size_t>(content.data() - line.text.data()) +
                             content.size();
             criterion.last_line = number;
         };

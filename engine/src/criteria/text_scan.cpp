@@ -38,11 +38,13 @@ bool has_word(std::string_view text, std::string_view word) {
 }
 
 bool has_any(std::string_view text, std::initializer_list<std::string_view> parts) {
-    return std::any_of(parts.begin(), parts.end(), [&](std::string_view p) { return has(text, p); });
+    return std::any_of(
+        parts.begin(), parts.end(), [&](std::string_view p) { return has(text, p); });
 }
 
 bool has_any(std::string_view text, const std::vector<std::string_view>& parts) {
-    return std::any_of(parts.begin(), parts.end(), [&](std::string_view p) { return has(text, p); });
+    return std::any_of(
+        parts.begin(), parts.end(), [&](std::string_view p) { return has(text, p); });
 }
 
 bool has_any_word(std::string_view text, std::initializer_list<std::string_view> words) {
@@ -62,9 +64,9 @@ std::vector<Number> numbers(std::string_view text) {
     std::vector<Number> result;
     std::size_t i = 0;
     while (i < text.size()) {
-        const bool starts = is_digit(text[i]) ||
-                            (text[i] == '.' && i + 1 < text.size() && is_digit(text[i + 1]) &&
-                             (i == 0 || !is_digit(text[i - 1])));
+        const bool starts =
+            is_digit(text[i]) || (text[i] == '.' && i + 1 < text.size() && is_digit(text[i + 1]) &&
+                                  (i == 0 || !is_digit(text[i - 1])));
         if (!starts || (i > 0 && std::isalpha(static_cast<unsigned char>(text[i - 1])) != 0 &&
                         text[i] != '.')) {
             // Digits glued to letters ("hla-a*02", "cd8") are names, not quantities.
@@ -185,10 +187,22 @@ std::optional<Duration> duration_at(std::string_view text, const Number& number)
     }
     after.remove_prefix(skip);
     static constexpr std::array<std::pair<std::string_view, double>, 16> units{{
-        {"weeks", 7},   {"week", 7},     {"wks", 7},         {"wk", 7},
-        {"days", 1},    {"day", 1},      {"months", 30.4375}, {"month", 30.4375},
-        {"mos", 30.4375}, {"mo", 30.4375}, {"years", 365.25},  {"year", 365.25},
-        {"yrs", 365.25}, {"yr", 365.25},  {"hours", 1.0 / 24}, {"hrs", 1.0 / 24},
+        {"weeks", 7},
+        {"week", 7},
+        {"wks", 7},
+        {"wk", 7},
+        {"days", 1},
+        {"day", 1},
+        {"months", 30.4375},
+        {"month", 30.4375},
+        {"mos", 30.4375},
+        {"mo", 30.4375},
+        {"years", 365.25},
+        {"year", 365.25},
+        {"yrs", 365.25},
+        {"yr", 365.25},
+        {"hours", 1.0 / 24},
+        {"hrs", 1.0 / 24},
     }};
     for (const auto& [unit, days] : units) {
         if (after.starts_with(unit) &&
@@ -222,9 +236,18 @@ std::vector<Duration> durations(std::string_view text) {
         }
     }
     static constexpr std::array<std::pair<std::string_view, double>, 12> number_words{{
-        {"one ", 1},  {"two ", 2},   {"three ", 3}, {"four ", 4},  {"five ", 5},
-        {"six ", 6},  {"seven ", 7}, {"eight ", 8}, {"nine ", 9},  {"ten ", 10},
-        {"twelve ", 12}, {"twenty-four ", 24},
+        {"one ", 1},
+        {"two ", 2},
+        {"three ", 3},
+        {"four ", 4},
+        {"five ", 5},
+        {"six ", 6},
+        {"seven ", 7},
+        {"eight ", 8},
+        {"nine ", 9},
+        {"ten ", 10},
+        {"twelve ", 12},
+        {"twenty-four ", 24},
     }};
     for (const auto& [word, value] : number_words) {
         for (std::size_t at = text.find(word); at != std::string_view::npos;
@@ -267,16 +290,29 @@ bool is_uln_multiple(std::string_view text, const Number& number) {
 }
 
 bool negated_statement(std::string_view text) {
-    for (const std::string_view start : {"no ", "not ", "without ", "absence of ", "never ",
-                                         "none "}) {
+    for (const std::string_view start :
+         {"no ", "not ", "without ", "absence of ", "never ", "none "}) {
         if (text.starts_with(start)) {
             return true;
         }
     }
-    return has_any(text, {"must not have", "must not be", "should not have", "has not received",
-                          "have not received", "has not had", "have not had", "has never",
-                          "have never", "must not", "may not have", "cannot have", "did not receive",
-                          "not have received", "not previously", "not be eligible"});
+    return has_any(text,
+                   {"must not have",
+                    "must not be",
+                    "should not have",
+                    "has not received",
+                    "have not received",
+                    "has not had",
+                    "have not had",
+                    "has never",
+                    "have never",
+                    "must not",
+                    "may not have",
+                    "cannot have",
+                    "did not receive",
+                    "not have received",
+                    "not previously",
+                    "not be eligible"});
 }
 
 } // namespace trialmatch::engine::criteria_detail

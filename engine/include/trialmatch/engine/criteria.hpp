@@ -65,9 +65,9 @@ struct Param {
 struct Criterion {
     CriterionKind kind = CriterionKind::inclusion;
     CriterionType type = CriterionType::unparsed;
-    std::string text;  ///< exact source text (bullet marker excluded), continuation lines included
-    std::size_t begin = 0; ///< byte offset of `text` in the published criteria text
-    std::size_t end = 0;   ///< one past its last byte
+    std::string text; ///< exact source text (bullet marker excluded), continuation lines included
+    std::size_t begin = 0;      ///< byte offset of `text` in the published criteria text
+    std::size_t end = 0;        ///< one past its last byte
     std::size_t first_line = 0; ///< 0-based source lines the criterion covers
     std::size_t last_line = 0;
     std::string scope; ///< cohort / part heading it sits under; empty for the whole trial
