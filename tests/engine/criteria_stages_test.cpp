@@ -1,0 +1,99 @@
+// The compiler's first stages alone: normalisation and segmentation (DESIGN.md "Inside the
+// engine", stages 1-2).
+
+#include "trialmatch/engine/criteria_segment.hpp"
+#include "trialmatch/engine/criteria_text.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace trialmatch::engine;
+
+TEST_CASE("normalisation turns every comparator spelling into ASCII", "[criteria]") {
+    CHECK(normalise_criterion_text("ANC \\>/= 1500/uL") == "anc >= 1500/ul");
+    CHECK(normalise_criterion_text("Platelets \\>=100,000/µL") == "platelets >=100,000/ul");
+    CHECK(normalise_criterion_text("Creatinine =\\< 1.5 x ULN") == "creatinine <= 1.5 x uln");
+    CHECK(normalise_criterion_text("AST &lt;= 3 &times; ULN") == "ast <= 3 x uln");
+    CHECK(normalise_criterion_text("AST &lt;= 3 × ULN") == "ast <= 3 x uln");
+    CHECK(normalise_criterion_text("Age ≥ 18 years") == "age >= 18 years");
+    CHECK(normalise_criterion_text("ECOG ≤ 1") == "ecog <= 1");
+    CHECK(normalise_criterion_text("Hb ˃ 9 g/dL") == "hb > 9 g/dl");
+    CHECK(normalise_criterion_text("INR =< 1.5") == "inr <= 1.5");
+    CHECK(normalise_criterion_text("age => 18") == "age >= 18");
+    CHECK(normalise_criterion_text("HLA\\-A\\*02:01 \\[positive\\]") == "hla-a*02:01 [positive]");
+    CHECK(normalise_criterion_text("  two\t\tspaces\u00a0and\nlines ") == "two spaces and lines");
+    CHECK(normalise_criterion_text("12 weeks – 6 months") == "12 weeks - 6 months");
+}
+
+namespace {
+
+struct Expected {
+    CriterionKind kind;
+    std::string text;
+    std::string scope;
+    int parent; // -1 for none
+};
+
+void check_segments(const std::string& source, const std::vector<Expected>& expected) {
+    const CompiledCriteria result = segment_criteria(source);
+    REQUIRE(result.criteria.size() == expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        INFO("criterion " << i);
+        const Criterion& c = result.criteria[i];
+        CHECK(c.kind == expected[i].kind);
+        CHECK(c.text == expected[i].text);
+        CHECK(c.scope == expected[i].scope);
+        CHECK(source.substr(c.begin, c.end - c.begin) == c.text);
+        if (expected[i].parent < 0) {
+            CHECK_FALSE(c.parent);
+        } else {
+            REQUIRE(c.parent);
+            CHECK(*c.parent == static_cast<std::size_t>(expected[i].parent));
+        }
+    }
+}
+
+constexpr auto inc = CriterionKind::inclusion;
+constexpr auto exc = CriterionKind::exclusion;
+
+} // namespace
+
+TEST_CASE("segmentation: sections, bullets, nesting and continuation lines", "[criteria]") {
+    check_segments("Inclusion Criteria:\n\n1. Age >= 18\n2. Adequate organ function:\n\n"
+                   "   1. ANC \\>/= 1500/uL\n   2. Platelets\n\nExclusion Criteria:\n\n"
+                   "* Uveal melanoma\n  continued on a second line\n* Pregnancy",
+                   {{inc, "Age >= 18", "", -1},
+                    {inc, "Adequate organ function:", "", -1},
+                    {inc, "ANC \\>/= 1500/uL", "", 1},
+                    {inc, "Platelets", "", 1},
+                    {exc, "Uveal melanoma\n  continued on a second line", "", -1},
+                    {exc, "Pregnancy", "", -1}});
+}
+
+TEST_CASE("segmentation: heading variants and cohort scopes", "[criteria]") {
+    check_segments("Key Inclusion Criteria:\n- Melanoma\nInclusion Criteria for Part B:\n"
+                   "- Prior anti-PD-1\nCohort 2:\n- BRAF V600E\nEXCLUSION:\n- HIV\n"
+                   "4.1.2 Exclusion Criteria\n(a) Hepatitis\n(b) TB",
+                   {{inc, "Melanoma", "", -1},
+                    {inc, "Prior anti-PD-1", "Part B", -1},
+                    {inc, "BRAF V600E", "Part B / Cohort 2", -1},
+                    {exc, "HIV", "", -1},
+                    {exc, "Hepatitis", "", -1},
+                    {exc, "TB", "", -1}});
+}
+
+TEST_CASE("segmentation: text without headings or bullets", "[criteria]") {
+    // Before any heading is inclusion; each sentence line of an unbulleted list is a criterion,
+    // a wrapped line (lower case, or after an unfinished sentence) continues it.
+    check_segments("Age 18 or older.\nECOG 0 or 1 and\nadequate marrow.\n\nSigned consent.",
+                   {{inc, "Age 18 or older.", "", -1},
+                    {inc, "ECOG 0 or 1 and\nadequate marrow.", "", -1},
+                    {inc, "Signed consent.", "", -1}});
+}
+
+TEST_CASE("segmentation: sentences that mention the criteria are not headings", "[criteria]") {
+    const auto result = segment_criteria(
+        "Inclusion Criteria:\n* Patients meeting all inclusion criteria listed above\n"
+        "* Other protocol-defined Inclusion/Exclusion criteria apply.");
+    CHECK(result.headings.size() == 1U);
+    CHECK(result.criteria.size() == 2U);
+}
