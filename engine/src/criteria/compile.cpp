@@ -509,7 +509,14 @@ bool recognise_infection(const Work& w) {
                                  "infections requiring",
                                  "severe infection",
                                  "covid",
-                                 "sars-cov-2"});
+                                 "sars-cov-2",
+                                 "herpe",
+                                 "infection that",
+                                 "infections that",
+                                 "antibiotics",
+                                 "antibiotic therapy",
+                                 "antiviral",
+                                 "fungal infection"});
     if (!hiv && !hbv && !hcv && !tb && !active && !has_word(t, "hepatitis")) {
         return false;
     }
@@ -745,7 +752,8 @@ bool recognise_other_malignancy(const Work& w) {
          "previous malignan",    "history of malignan", "other active malignan", "another primary",
          "concomitant malignan", "other tumor",         "other tumour",          "second cancer",
          "synchronous",          "secondary malignan",  "additional primary",    "other neoplas",
-         "history of cancer",    "prior cancer",        "previous cancer"});
+         "history of cancer",    "prior cancer",        "previous cancer",       "active malignan",
+         "concurrent active"});
     if (!other) {
         return false;
     }
@@ -862,6 +870,16 @@ bool recognise_washout(const Work& w) {
                         "endocrine therapy",
                         "growth factor"})) {
         therapy = "systemic";
+    } else if (has_any(t, {"antibiotic"})) {
+        therapy = "antibiotics";
+    } else if (has_any(t,
+                       {"received",
+                        "use of",
+                        "treatment with",
+                        "therapy with",
+                        "administration of",
+                        "dose of"})) {
+        therapy = "other";
     } else {
         return false;
     }
@@ -1091,7 +1109,11 @@ bool recognise_prior_therapy(const Work& w) {
                                   "naïve",
                                   "pretreated",
                                   "pre-treated",
-                                  "history of"});
+                                  "history of",
+                                  "completed",
+                                  "course of",
+                                  "exposed to",
+                                  "receiving"});
     if (!treated) {
         return false;
     }
@@ -1379,8 +1401,11 @@ bool recognise_condition(const Work& w) {
             }
         }
     }
+    const bool named_disease =
+        disease && !has(t, "disease") && t.size() <= 80 &&
+        !has_any(t, {"history", "prior", "previous", "received", "treated", "therapy"});
     if (concepts.empty()) {
-        if (stages.empty()) {
+        if (stages.empty() && !named_disease) {
             // A disease word alone ("Known disease ...") is too vague to call.
             if (!confirmed || !disease) {
                 return false;
@@ -1474,6 +1499,13 @@ bool recognise_comorbidity(const Work& w) {
         {"ocular", {"retinal", "retinopathy", "eye disease", "uveitis"}},
         {"wound", {"wound", "non-healing"}},
         {"skin", {"skin disorder", "skin disease", "dermatolog", "skin condition"}},
+        {"endocrine",
+         {"thyroid",
+          "hypothyroid",
+          "hyperthyroid",
+          "adrenal insufficiency",
+          "hypophysitis",
+          "pituitary"}},
         {"neuromuscular",
          {"neuromuscular", "myopath", "muscular dystrophy", "creatine kinase", "myositis"}},
         {"pulmonary", {"copd", "pulmonary", "oxygen", "respiratory", "asthma", "dyspnea"}},
@@ -1561,7 +1593,13 @@ bool recognise_administrative(const Work& w) {
           "investigational device",
           "other study"}},
         {"other",
-         {"protocol-defined",
+         {"following criteria",
+          "following criterion",
+          "criteria include",
+          "all of the following",
+          "any of the following",
+          "following conditions",
+          "protocol-defined",
           "protocol defined",
           "per protocol",
           "other criteria",
