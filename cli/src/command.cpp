@@ -2,6 +2,7 @@
 
 #include "commands/assess_command.hpp"
 #include "commands/import_command.hpp"
+#include "commands/recompile_command.hpp"
 #include "commands/refresh_command.hpp"
 #include "commands/show_command.hpp"
 #include "commands/stats_command.hpp"
@@ -35,6 +36,7 @@ std::vector<std::unique_ptr<Command>> make_commands(const GlobalOptions& global)
     commands.push_back(std::make_unique<RefreshCommand>(global));
     commands.push_back(std::make_unique<ShowCommand>(global));
     commands.push_back(std::make_unique<StatsCommand>(global));
+    commands.push_back(std::make_unique<RecompileCommand>(global));
     commands.push_back(std::make_unique<AssessCommand>(global));
     return commands;
 }

@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <type_traits>
+
 namespace trialmatch::connectors {
 
 namespace {
@@ -16,7 +18,9 @@ class TrialWriter {
 public:
     explicit TrialWriter(Writer& writer) : m_w(writer) {}
 
-    void write(const Trial& t, const std::vector<engine::RecordedChange>& history) {
+    void write(const Trial& t,
+               const std::vector<engine::RecordedChange>& history,
+               const std::vector<engine::Criterion>* criteria) {
         m_w.StartObject();
         field("format", "trialmatch-show/1");
         field("nct_id", t.nct_id);
@@ -99,6 +103,55 @@ public:
             field("after", entry.change.after);
             m_w.EndObject();
         });
+        if (criteria != nullptr) {
+            key("criteria");
+            array(*criteria, [&](const engine::Criterion& c) { criterion(c); });
+        }
+        m_w.EndObject();
+    }
+
+    void criterion(const engine::Criterion& c) {
+        m_w.StartObject();
+        field("kind", engine::to_string(c.kind));
+        field("type", engine::to_string(c.type));
+        field("text", c.text);
+        key("scope");
+        c.scope.empty() ? static_cast<void>(m_w.Null()) : string(c.scope);
+        key("params");
+        m_w.StartObject();
+        for (const auto& param : c.params) {
+            key(param.name.c_str());
+            std::visit(
+                [&](const auto& value) {
+                    using T = std::decay_t<decltype(value)>;
+                    if constexpr (std::is_same_v<T, bool>) {
+                        m_w.Bool(value);
+                    } else if constexpr (std::is_same_v<T, double>) {
+                        m_w.Double(value);
+                    } else if constexpr (std::is_same_v<T, std::string>) {
+                        string(value);
+                    } else {
+                        m_w.StartArray();
+                        for (const auto& item : value) {
+                            string(item);
+                        }
+                        m_w.EndArray();
+                    }
+                },
+                param.value);
+        }
+        m_w.EndObject();
+        key("negated");
+        m_w.Bool(c.negated);
+        key("parent");
+        c.parent ? static_cast<void>(m_w.Uint64(*c.parent)) : static_cast<void>(m_w.Null());
+        key("source");
+        m_w.StartObject();
+        key("begin");
+        m_w.Uint64(c.begin);
+        key("end");
+        m_w.Uint64(c.end);
+        m_w.EndObject();
         m_w.EndObject();
     }
 
@@ -238,15 +291,16 @@ private:
 
 std::string write_show_json(const Trial& trial,
                             const std::vector<engine::RecordedChange>& history,
-                            bool pretty) {
+                            bool pretty,
+                            const std::vector<engine::Criterion>* criteria) {
     rj::StringBuffer buffer;
     if (pretty) {
         rj::PrettyWriter<rj::StringBuffer> writer{buffer};
         writer.SetIndent(' ', 2);
-        TrialWriter{writer}.write(trial, history);
+        TrialWriter{writer}.write(trial, history, criteria);
     } else {
         rj::Writer<rj::StringBuffer> writer{buffer};
-        TrialWriter{writer}.write(trial, history);
+        TrialWriter{writer}.write(trial, history, criteria);
     }
     return std::string{buffer.GetString(), buffer.GetSize()};
 }

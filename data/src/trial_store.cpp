@@ -3,6 +3,7 @@
 #include "trialmatch/data/store_error.hpp"
 #include "trialmatch/engine/text.hpp"
 
+#include "criteria_params.hpp"
 #include "schema.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -115,7 +116,8 @@ std::string upsert_trial_sql() {
     }
     return "INSERT INTO trials (" + columns + ", first_imported_at, updated_at) VALUES (" + values +
            ", ?1000, ?1000) ON CONFLICT (nct_id) DO UPDATE SET " + updates +
-           ", updated_at = excluded.updated_at, removed_at = NULL RETURNING id";
+           ", updated_at = excluded.updated_at, removed_at = NULL, criteria_version = 0 RETURNING "
+           "id";
 }
 
 std::string select_trial_sql() {
@@ -1338,6 +1340,144 @@ bool TrialStore::is_removed(std::string_view nct_id) const {
             m_impl->statement("SELECT removed_at IS NOT NULL FROM trials WHERE nct_id = ?");
         query.bind(1, std::string{nct_id});
         return query.executeStep() && query.getColumn(0).getInt() != 0;
+    });
+}
+
+} // namespace trialmatch::data
+
+namespace trialmatch::data {
+
+std::vector<CriteriaSource> TrialStore::stale_criteria(int version, std::size_t limit) const {
+    return translate("cannot read the store", [&] {
+        auto& select = m_impl->statement(
+            "SELECT nct_id, criteria_text FROM trials WHERE criteria_version != ? "
+            "ORDER BY nct_id LIMIT ?");
+        select.bind(1, version);
+        select.bind(2, static_cast<std::int64_t>(limit));
+        std::vector<CriteriaSource> sources;
+        while (select.executeStep()) {
+            sources.push_back({select.getColumn(0).getString(), select.getColumn(1).getString()});
+        }
+        return sources;
+    });
+}
+
+bool TrialStore::save_criteria(std::string_view nct_id,
+                               const std::vector<engine::Criterion>& criteria,
+                               int version) {
+    return translate("cannot store the compiled criteria", [&] {
+        const std::int64_t id = m_impl->trial_id(nct_id);
+        if (id == 0) {
+            return false;
+        }
+        auto& remove = m_impl->statement("DELETE FROM criteria WHERE trial_id = ?");
+        remove.bind(1, id);
+        remove.exec();
+        auto& insert = m_impl->statement(
+            "INSERT INTO criteria (trial_id, ordinal, kind, type, text, source_begin, source_end, "
+            "first_line, last_line, scope, parent, negated, params) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        std::int64_t ordinal = 0;
+        for (const auto& criterion : criteria) {
+            insert.reset();
+            insert.bind(1, id);
+            insert.bind(2, ordinal++);
+            insert.bind(3, engine::to_string(criterion.kind));
+            insert.bind(4, engine::to_string(criterion.type));
+            insert.bind(5, criterion.text);
+            insert.bind(6, static_cast<std::int64_t>(criterion.begin));
+            insert.bind(7, static_cast<std::int64_t>(criterion.end));
+            insert.bind(8, static_cast<std::int64_t>(criterion.first_line));
+            insert.bind(9, static_cast<std::int64_t>(criterion.last_line));
+            insert.bind(10, criterion.scope);
+            if (criterion.parent) {
+                insert.bind(11, static_cast<std::int64_t>(*criterion.parent));
+            } else {
+                insert.bind(11);
+            }
+            insert.bind(12, criterion.negated ? 1 : 0);
+            insert.bind(13, detail::params_to_json(criterion.params));
+            insert.exec();
+        }
+        auto& update = m_impl->statement("UPDATE trials SET criteria_version = ? WHERE id = ?");
+        update.bind(1, version);
+        update.bind(2, id);
+        update.exec();
+        return true;
+    });
+}
+
+std::vector<engine::Criterion> TrialStore::criteria(std::string_view nct_id) const {
+    return translate("cannot read the store", [&] {
+        std::vector<engine::Criterion> result;
+        const std::int64_t id = m_impl->trial_id(nct_id);
+        if (id == 0) {
+            return result;
+        }
+        auto& select = m_impl->statement(
+            "SELECT kind, type, text, source_begin, source_end, first_line, last_line, scope, "
+            "parent, negated, params FROM criteria WHERE trial_id = ? ORDER BY ordinal");
+        select.bind(1, id);
+        while (select.executeStep()) {
+            engine::Criterion criterion;
+            criterion.kind = select.getColumn(0).getString() == "exclusion"
+                                 ? engine::CriterionKind::exclusion
+                                 : engine::CriterionKind::inclusion;
+            criterion.type = engine::criterion_type_named(select.getColumn(1).getString())
+                                 .value_or(engine::CriterionType::unparsed);
+            criterion.text = select.getColumn(2).getString();
+            criterion.begin = static_cast<std::size_t>(select.getColumn(3).getInt64());
+            criterion.end = static_cast<std::size_t>(select.getColumn(4).getInt64());
+            criterion.first_line = static_cast<std::size_t>(select.getColumn(5).getInt64());
+            criterion.last_line = static_cast<std::size_t>(select.getColumn(6).getInt64());
+            criterion.scope = select.getColumn(7).getString();
+            if (!select.getColumn(8).isNull()) {
+                criterion.parent = static_cast<std::size_t>(select.getColumn(8).getInt64());
+            }
+            criterion.negated = select.getColumn(9).getInt() != 0;
+            criterion.params = detail::params_from_json(select.getColumn(10).getString());
+            result.push_back(std::move(criterion));
+        }
+        return result;
+    });
+}
+
+void TrialStore::invalidate_criteria() {
+    translate("cannot update the store", [&] {
+        m_impl->statement("UPDATE trials SET criteria_version = 0").exec();
+        return 0;
+    });
+}
+
+CriteriaStats TrialStore::criteria_stats() const {
+    return translate("cannot read the store", [&] {
+        CriteriaStats stats;
+        auto& versions = m_impl->statement("SELECT COALESCE(SUM(criteria_version = ?), 0), "
+                                           "COALESCE(SUM(criteria_version != ?), 0) "
+                                           "FROM trials");
+        versions.bind(1, engine::criteria_compiler_version);
+        versions.bind(2, engine::criteria_compiler_version);
+        if (versions.executeStep()) {
+            stats.compiled_trials = versions.getColumn(0).getInt64();
+            stats.stale_trials = versions.getColumn(1).getInt64();
+        }
+        versions.reset();
+        auto& types = m_impl->statement(
+            "SELECT type, COUNT(*) FROM criteria WHERE type != 'group' GROUP BY type "
+            "ORDER BY COUNT(*) DESC, type");
+        while (types.executeStep()) {
+            const std::string type = types.getColumn(0).getString();
+            const std::int64_t count = types.getColumn(1).getInt64();
+            stats.lines += count;
+            if (type == "unparsed") {
+                stats.unparsed += count;
+            } else {
+                stats.typed += count;
+            }
+            stats.by_type.emplace_back(type, count);
+        }
+        types.reset();
+        return stats;
     });
 }
 

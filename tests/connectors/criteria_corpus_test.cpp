@@ -27,8 +27,9 @@ namespace {
 const engine::ConceptGraph& concepts() {
     static const engine::ConceptGraph graph = [] {
         engine::ConceptGraph g;
-        g.load_tsv(test::read_file(fs::path{TRIALMATCH_SOURCE_DIR} / "data" / "vocab" / "drugs.tsv"),
-                   "drugs.tsv");
+        g.load_tsv(
+            test::read_file(fs::path{TRIALMATCH_SOURCE_DIR} / "data" / "vocab" / "drugs.tsv"),
+            "drugs.tsv");
         return g;
     }();
     return graph;
@@ -125,7 +126,8 @@ bool param_matches(const engine::ParamValue& value, const std::string& expected)
 
 } // namespace
 
-TEST_CASE("compiling every fixture trial never throws and puts every line in one place", "[criteria]") {
+TEST_CASE("compiling every fixture trial never throws and puts every line in one place",
+          "[criteria]") {
     const auto& trials = fixture_trials();
     REQUIRE(trials.size() > 1000U);
     std::size_t criteria = 0;
@@ -166,7 +168,8 @@ TEST_CASE("coverage over the melanoma fixture trials", "[criteria]") {
             continue;
         }
         ++trials;
-        const auto coverage = engine::coverage_of(engine::compile_criteria(trial.criteria, concepts()));
+        const auto coverage =
+            engine::coverage_of(engine::compile_criteria(trial.criteria, concepts()));
         total.lines += coverage.lines;
         total.typed += coverage.typed;
     }
@@ -178,7 +181,8 @@ TEST_CASE("coverage over the melanoma fixture trials", "[criteria]") {
 }
 
 TEST_CASE("precision on the labelled criteria", "[criteria]") {
-    const fs::path folder = fs::path{TRIALMATCH_SOURCE_DIR} / "tests" / "engine" / "cases" / "criteria";
+    const fs::path folder =
+        fs::path{TRIALMATCH_SOURCE_DIR} / "tests" / "engine" / "cases" / "criteria";
     std::map<std::string, const FixtureTrial*> by_id;
     for (const auto& trial : fixture_trials()) {
         by_id.emplace(trial.nct_id, &trial);
@@ -215,10 +219,10 @@ TEST_CASE("precision on the labelled criteria", "[criteria]") {
             const std::string text = trim(row.substr(c + 3));
             REQUIRE(engine::criterion_type_named(type));
             ++labelled;
-            const auto it = std::find_if(
-                compiled.criteria.begin(), compiled.criteria.end(), [&](const engine::Criterion& k) {
-                    return k.text.starts_with(text);
-                });
+            const auto it =
+                std::find_if(compiled.criteria.begin(),
+                             compiled.criteria.end(),
+                             [&](const engine::Criterion& k) { return k.text.starts_with(text); });
             if (it == compiled.criteria.end()) {
                 misses += nct + ": not segmented as a criterion: " + text + "\n";
                 continue;
@@ -259,7 +263,11 @@ TEST_CASE("precision on the labelled criteria", "[criteria]") {
             }
         }
     }
-    const double precision = typed == 0 ? 0 : static_cast<double>(correct) / static_cast<double>(typed);
+    const double precision =
+        typed == 0 ? 0 : static_cast<double>(correct) / static_cast<double>(typed);
+    if (const char* report = std::getenv("TRIALMATCH_CRITERIA_MISSES")) {
+        test::write_file(report, misses); // one line per disagreement, for compiler work
+    }
     WARN("labelled " << labelled << " criteria in " << files.size() << " trials; " << found
                      << " segmented as labelled, " << typed << " typed, " << correct
                      << " with the right kind, type and parameters: precision " << precision * 100

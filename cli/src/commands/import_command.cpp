@@ -1,5 +1,6 @@
 #include "commands/import_command.hpp"
 
+#include "criteria_pipeline.hpp"
 #include "import_pipeline.hpp"
 #include "json_output.hpp"
 #include "terminal_progress.hpp"
@@ -33,6 +34,7 @@ Exit ImportCommand::run() {
             progress.clear();
             print_rejection(rejection);
         });
+    compile_stale_criteria(config.store_path, progress);
     progress.clear();
     const auto& c = report.counts;
     if (m_format == "json") {

@@ -1,5 +1,6 @@
 #include "commands/refresh_command.hpp"
 
+#include "criteria_pipeline.hpp"
 #include "refresh_pipeline.hpp"
 #include "terminal_progress.hpp"
 
@@ -116,6 +117,7 @@ Exit RefreshCommand::run() {
             progress.clear();
             print_rejection(rejection);
         });
+    compile_stale_criteria(config.store_path, progress);
     progress.clear();
     const std::string json = refresh_report_json(report);
     if (!m_report.empty()) {

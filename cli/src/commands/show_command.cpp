@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <type_traits>
 
 namespace trialmatch::cli {
 
@@ -94,6 +95,59 @@ void print_text(const engine::Trial& t,
     }
 }
 
+std::string param_text(const engine::ParamValue& value) {
+    return std::visit(
+        [](const auto& v) -> std::string {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, bool>) {
+                return v ? "yes" : "no";
+            } else if constexpr (std::is_same_v<T, double>) {
+                return fmt::format("{:g}", v);
+            } else if constexpr (std::is_same_v<T, std::string>) {
+                return v;
+            } else {
+                return engine::join(v, ",");
+            }
+        },
+        value);
+}
+
+void print_criteria(const std::vector<engine::Criterion>& criteria) {
+    if (criteria.empty()) {
+        fmt::print("\ncriteria: not compiled yet (trialmatch recompile)\n");
+        return;
+    }
+    std::size_t typed = 0;
+    std::size_t lines = 0;
+    for (const auto& c : criteria) {
+        if (c.type != engine::CriterionType::group) {
+            ++lines;
+            typed += c.type != engine::CriterionType::unparsed ? 1 : 0;
+        }
+    }
+    fmt::print("\ncriteria ({} of {} typed):\n", typed, lines);
+    std::string scope;
+    for (const auto& c : criteria) {
+        if (c.scope != scope) {
+            scope = c.scope;
+            fmt::print("  [{}]\n", scope.empty() ? "all participants" : scope);
+        }
+        std::string params;
+        for (const auto& p : c.params) {
+            params += (params.empty() ? "" : " ") + p.name + "=" + param_text(p.value);
+        }
+        std::string text = c.text;
+        std::replace(text.begin(), text.end(), '\n', ' ');
+        fmt::print("  {}{} {:<26} {}{}\n    {}\n",
+                   c.parent ? "  " : "",
+                   c.kind == engine::CriterionKind::inclusion ? "IN " : "EX ",
+                   engine::to_string(c.type),
+                   c.negated ? "(negated) " : "",
+                   params,
+                   text);
+    }
+}
+
 } // namespace
 
 void ShowCommand::setup(CLI::App& subcommand) {
@@ -103,6 +157,10 @@ void ShowCommand::setup(CLI::App& subcommand) {
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
     subcommand.add_flag("--raw", m_raw, "print the stored registry record (compact JSON) instead");
+    subcommand.add_flag("--criteria",
+                        m_criteria,
+                        "with the compiled eligibility criteria (kind, type, parameters, scope, "
+                        "source text)");
 }
 
 Exit ShowCommand::run() {
@@ -130,10 +188,19 @@ Exit ShowCommand::run() {
         return Exit::processing_error;
     }
     const auto history = store.history(id);
+    std::vector<engine::Criterion> criteria;
+    if (m_criteria) {
+        criteria = store.criteria(id);
+    }
     if (m_format == "json") {
-        fmt::print("{}\n", connectors::write_show_json(*trial, history));
+        fmt::print(
+            "{}\n",
+            connectors::write_show_json(*trial, history, true, m_criteria ? &criteria : nullptr));
     } else {
         print_text(*trial, history, store.is_removed(id));
+        if (m_criteria) {
+            print_criteria(criteria);
+        }
     }
     return Exit::ok;
 }

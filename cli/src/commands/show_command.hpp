@@ -23,6 +23,7 @@ private:
     std::string m_nct_id;
     std::string m_format = "text";
     bool m_raw = false;
+    bool m_criteria = false;
 };
 
 } // namespace trialmatch::cli

@@ -1,10 +1,13 @@
 #include "commands/stats_command.hpp"
 
 #include "trialmatch/data/trial_store.hpp"
+#include "trialmatch/engine/criteria.hpp"
 
 #include "json_output.hpp"
 
 #include <fmt/core.h>
+
+#include <cmath>
 
 namespace trialmatch::cli {
 
@@ -93,6 +96,10 @@ void StatsCommand::setup(CLI::App& subcommand) {
 Exit StatsCommand::run() {
     const data::TrialStore store{store_path(), data::TrialStore::Mode::read_only};
     const auto stats = store.stats();
+    const auto criteria = store.criteria_stats();
+    const double coverage = criteria.lines == 0 ? 0.0
+                                                : static_cast<double>(criteria.typed) /
+                                                      static_cast<double>(criteria.lines);
     if (m_format == "json") {
         JsonOutput json{"trialmatch-stats/1"};
         json.field("store", store.path().string());
@@ -107,6 +114,18 @@ Exit StatsCommand::run() {
         json.field("recruiting_sites", stats.recruiting_sites);
         json.field("history_entries", stats.history_entries);
         json.field("removed_trials", stats.removed);
+        json.key("criteria");
+        json.start_object();
+        json.field("compiler_version", engine::criteria_compiler_version);
+        json.field("compiled_trials", criteria.compiled_trials);
+        json.field("stale_trials", criteria.stale_trials);
+        json.field("lines", criteria.lines);
+        json.field("typed", criteria.typed);
+        json.field("unparsed", criteria.unparsed);
+        json.key("coverage");
+        json.real(std::round(coverage * 10000) / 10000);
+        json_counts(json, "by_type", criteria.by_type);
+        json.end_object();
         json_run(json, "last_import", stats.last_import);
         json_run(json, "last_refresh", stats.last_refresh);
         json.key("recent_runs");
@@ -130,6 +149,16 @@ Exit StatsCommand::run() {
         fmt::print("removed:    {} trials no longer listed in the scope (kept, never matched)\n",
                    stats.removed);
     }
+    fmt::print(
+        "criteria:   {} lines in {} trials, {} typed ({:.1f} % coverage), {} unparsed{}\n",
+        criteria.lines,
+        criteria.compiled_trials,
+        criteria.typed,
+        coverage * 100,
+        criteria.unparsed,
+        criteria.stale_trials > 0
+            ? fmt::format("; {} trials to compile (trialmatch recompile)", criteria.stale_trials)
+            : std::string{});
     text_counts("by status", stats.by_status);
     text_counts("by phase", stats.by_phase);
     text_counts("top conditions", stats.top_conditions);

@@ -59,7 +59,8 @@ std::string trimmed_number(double value) {
 // --- DOMAIN.md §5.16: age -------------------------------------------------------------------
 bool recognise_age(const Work& w) {
     const auto t = w.text;
-    if (!has_any(t, {"age", "years old", "year old", "years of age", "yrs", "adult"})) {
+    if (!has_any_word(t, {"age", "aged", "ages", "adult", "adults", "years old", "year old"}) &&
+        !has_any(t, {"years of age", "year-old", "years-old"})) {
         return false;
     }
     bool found = false;
@@ -67,9 +68,14 @@ bool recognise_age(const Work& w) {
         const auto after = t.substr(number.end, 30);
         const auto before = t.substr(number.begin >= 30 ? number.begin - 30 : 0,
                                      std::min<std::size_t>(number.begin, 30));
-        const bool years = has_any(after, {"year", "yrs", "yo "}) || has(before, "age");
-        if (!years || number.value > 130 || has(after.substr(0, 12), "month")) {
+        const bool years = has_any(after, {"year", "yrs", "yo "}) || has_word(before, "age") ||
+                           has_word(before, "aged");
+        if (!years || number.value > 130 || has(after.substr(0, 12), "month") ||
+            has(after.substr(0, 12), "week") || has(after.substr(0, 12), "day")) {
             continue;
+        }
+        if (has_any(after.substr(0, 25), {"prior", "before", "since", "ago", "after"})) {
+            continue; // "within 5 years prior" is a time span, not an age
         }
         const std::string comparator = comparator_at(t, number);
         if (comparator == ">=" || comparator == ">") {
@@ -78,15 +84,13 @@ bool recognise_age(const Work& w) {
         } else if (comparator == "<=" || comparator == "<") {
             w.param("max_years", number.value - (comparator == "<" ? 1 : 0));
             found = true;
-        } else if (has(after.substr(0, 20), " to ") || has(after.substr(0, 4), "-")) {
-            w.param("min_years", number.value);
-            found = true;
-        } else if (has_any(before, {"aged", "age"}) && has_any(before, {"between"})) {
-            w.param("min_years", number.value);
+        } else if (has(after.substr(0, 20), " to ") || has(after.substr(0, 4), "-") ||
+                   has_word(before, "between")) {
+            w.param(w.criterion.param("min_years") ? "max_years" : "min_years", number.value);
             found = true;
         }
     }
-    if (!found && has_any(t, {"adult", "age of majority", "legal age"}) &&
+    if (!found && has_any_word(t, {"adult", "adults"}) &&
         !has_any(t, {"adult respiratory", "adult t-cell", "adult-onset"})) {
         w.param("min_years", 18.0);
         found = true;
@@ -173,36 +177,52 @@ bool recognise_life_expectancy(const Work& w) {
 // --- §5.16: pregnancy, contraception ----------------------------------------------------------
 bool recognise_pregnancy(const Work& w) {
     const auto t = w.text;
-    if (has_any(t,
-                {"contracept",
-                 "birth control",
-                 "abstinen",
-                 "barrier method",
-                 "sterilis",
-                 "intrauterine",
-                 "condom",
-                 "childbearing potential",
-                 "child-bearing potential",
-                 "hormonal method",
-                 "tubal ligation",
-                 "postmenopausal",
-                 "post-menopausal",
-                 "steriliz",
-                 "donate sperm",
-                 "sperm donation",
-                 "egg donation",
-                 "donate eggs",
-                 "donate ova",
-                 "vasectom"})) {
+    const bool pregnancy = has_any(t,
+                                   {"pregnan",
+                                    "breastfeed",
+                                    "breast-feed",
+                                    "breast feed",
+                                    "lactating",
+                                    "lactation",
+                                    "nursing"});
+    const bool test =
+        has_any(t, {"pregnancy test", "serum hcg", "urine hcg", "beta-hcg", "b-hcg", "beta hcg"});
+    const bool contraception = has_any(t,
+                                       {"contracept",
+                                        "birth control",
+                                        "abstinen",
+                                        "barrier method",
+                                        "sterilis",
+                                        "steriliz",
+                                        "intrauterine",
+                                        "condom",
+                                        "hormonal method",
+                                        "tubal ligation",
+                                        "donate sperm",
+                                        "sperm donation",
+                                        "egg donation",
+                                        "donate eggs",
+                                        "donate ova",
+                                        "vasectom"});
+    if (contraception && !test) {
         w.set(CriterionType::administrative);
         w.param("what", std::string{"contraception"});
         return true;
     }
-    if (!has_any(t, {"pregnan", "breastfeed", "breast-feed", "breast feed", "lactat", "nursing"})) {
+    if (!pregnancy && !test) {
+        if (has_any(t,
+                    {"childbearing potential",
+                     "child-bearing potential",
+                     "postmenopausal",
+                     "post-menopausal"})) {
+            w.set(CriterionType::administrative);
+            w.param("what", std::string{"contraception"});
+            return true;
+        }
         return false;
     }
     w.set(CriterionType::pregnancy);
-    if (has_any(t, {"pregnancy test", "serum hcg", "urine hcg", "beta-hcg", "b-hcg"})) {
+    if (test) {
         w.param("test", std::string{"negative"});
         for (const auto& duration : durations(t)) {
             w.param("test_within_days", std::round(duration.days));
@@ -270,6 +290,16 @@ bool recognise_brain(const Work& w) {
                                 "spinal cord compression"}) ||
                        (has_any_word(t, {"cns", "brain"}) && has_any(t, {"metasta", "malignan"}));
     if (!brain) {
+        return false;
+    }
+    // "Radiotherapy within 2 weeks (1 week for brain lesions)" is a washout; "Histologically
+    // confirmed melanoma with brain metastases" names the disease of a brain-metastasis trial.
+    if (has_any(t.substr(0, 25),
+                {"radiotherapy", "radiation", "any prior srt", "prior srt", "palliative radio"}) &&
+        !durations(t).empty()) {
+        return false;
+    }
+    if (has_any(t.substr(0, 40), {"histolog", "cytolog"}) && has(t, "melanoma")) {
         return false;
     }
     w.set(CriterionType::brain_metastases);
@@ -368,8 +398,12 @@ std::string unit_after(std::string_view text, const Number& number) {
 
 bool recognise_lab(const Work& w) {
     const auto t = w.text;
+    if (has_any(t, {"comply", "willing"})) {
+        return false; // "comply with visits, laboratory tests" is about the schedule
+    }
     std::vector<std::pair<std::size_t, std::string_view>> found; // position, analyte
     for (const auto& analyte : analytes()) {
+        std::size_t best = std::string_view::npos;
         for (const auto word : analyte.words) {
             const bool short_word = word.size() <= 4;
             std::size_t at = t.find(word);
@@ -379,53 +413,24 @@ bool recognise_lab(const Work& w) {
                      std::isalpha(static_cast<unsigned char>(t[at + word.size()])) != 0))) {
                 at = t.find(word, at + 1);
             }
-            if (at != std::string_view::npos) {
-                found.emplace_back(at, analyte.name);
-                break;
-            }
+            best = std::min(best, at);
+        }
+        if (best != std::string_view::npos) {
+            found.emplace_back(best, analyte.name);
         }
     }
-    const bool organ_function = has_any(t,
-                                        {"organ function",
-                                         "marrow function",
-                                         "hematologic function",
-                                         "haematologic function",
-                                         "renal function",
-                                         "hepatic function",
-                                         "liver function",
-                                         "laboratory values",
-                                         "laboratory parameters",
-                                         "bone marrow reserve",
-                                         "organ and marrow",
-                                         "hematologic parameters",
-                                         "haematologic parameters",
-                                         "hematological",
-                                         "haematological",
-                                         "laboratory test",
-                                         "laboratory result",
-                                         "blood counts",
-                                         "organ system function"});
     if (found.empty()) {
-        if (organ_function) {
-            w.set(CriterionType::lab);
-            w.param("analyte", std::string{"organ_function"});
-            return true;
-        }
         return false;
     }
-    // Analyte words also appear in other contexts ("alt" in "alternative" is excluded by the
-    // word test; "thyroid" disease is not a lab): demand a number or a function phrase.
     const auto all_numbers = numbers(t);
-    if (all_numbers.empty() && !organ_function) {
-        return false;
-    }
     std::sort(found.begin(), found.end());
+    // Analytes named together ("AST and ALT <= 2.5 x ULN") share the threshold that follows.
     std::vector<std::string> thresholds;
+    std::vector<std::size_t> used;
     for (std::size_t i = 0; i < found.size(); ++i) {
         const std::size_t from = found[i].first;
-        const std::size_t to = i + 1 < found.size() ? found[i + 1].first : t.size();
         for (const auto& number : all_numbers) {
-            if (number.begin < from || number.begin >= to) {
+            if (number.begin < from) {
                 continue;
             }
             const std::string comparator = comparator_at(t, number);
@@ -433,34 +438,41 @@ bool recognise_lab(const Work& w) {
                 continue;
             }
             const std::string analyte{found[i].second};
+            std::string entry;
             if (is_uln_multiple(t, number)) {
-                thresholds.push_back(analyte + " " + comparator + " " +
-                                     trimmed_number(number.value) + " xULN");
-                if (thresholds.size() == 1) {
+                entry = analyte + " " + comparator + " " + trimmed_number(number.value) + " xULN";
+                if (thresholds.empty()) {
                     w.param("analyte", analyte);
                     w.param("comparator", comparator);
                     w.param("uln_multiple", number.value);
                 }
             } else {
-                const std::string unit = unit_after(t, number);
+                std::string unit = unit_after(t, number);
+                if (analyte == "haemoglobin" && (unit == "g/d" || unit == "grams/ul")) {
+                    unit = "g/dl"; // DOMAIN.md §5.9 typos
+                }
                 double value = number.value;
-                std::string engine_unit = unit;
+                std::string engine_unit;
                 if (const auto factor = lab_unit_factor(analyte, unit)) {
                     value *= *factor;
                     engine_unit = lab_engine_unit(analyte);
-                } else if (analyte == "ANC" || analyte == "platelets" || analyte == "WBC") {
-                    // DOMAIN.md §5.9 unit repair: "ANC >= 1.5/mm3", "platelets >= 100/mm3" mean
-                    // x10^9/L; a bare small count is thousands.
-                    if (value < 30) {
-                        value *= 1000;
-                    } else if (analyte == "platelets" && value < 1000) {
+                } else if (analyte == "ANC" || analyte == "platelets" || analyte == "WBC" ||
+                           analyte == "lymphocytes") {
+                    // §5.9 unit repair: "ANC >= 1.5/mm3" and "platelets >= 100/mm3" mean 10^9/L.
+                    if (value < 30 || (analyte == "platelets" && value < 1000)) {
                         value *= 1000;
                     }
                     engine_unit = "/uL";
+                } else if (analyte == "INR") {
+                    engine_unit = "ratio";
+                } else if (!unit.empty() && unit.find_first_of("/%") != std::string::npos) {
+                    engine_unit = unit;
+                } else if (const auto canonical = lab_engine_unit(analyte); !canonical.empty()) {
+                    engine_unit = canonical; // a bare number in the analyte's usual unit
                 }
-                thresholds.push_back(analyte + " " + comparator + " " + trimmed_number(value) +
-                                     (engine_unit.empty() ? "" : " " + engine_unit));
-                if (thresholds.size() == 1) {
+                entry = analyte + " " + comparator + " " + trimmed_number(value) +
+                        (engine_unit.empty() ? "" : " " + engine_unit);
+                if (thresholds.empty()) {
                     w.param("analyte", analyte);
                     w.param("comparator", comparator);
                     w.param("value", value);
@@ -469,23 +481,41 @@ bool recognise_lab(const Work& w) {
                     }
                 }
             }
-            break; // the first threshold after each analyte; the alternatives come below
+            thresholds.push_back(entry);
+            used.push_back(number.begin);
+            break;
         }
     }
-    if (thresholds.empty() && !organ_function) {
-        return false;
+    if (thresholds.empty()) {
+        return false; // "adequate organ function" alone says nothing checkable
     }
     w.set(CriterionType::lab);
-    if (thresholds.empty()) {
-        w.param("analyte", std::string{"organ_function"});
-    }
     if (thresholds.size() > 1) {
         w.param("thresholds", thresholds);
     }
-    if (has_any(t, {"liver metast", "hepatic metast", "liver involvement", "liver mets"})) {
-        w.param("alt_condition", std::string{"liver_metastases"});
+    std::string alt;
+    if (has_any(t,
+                {"liver metast",
+                 "hepatic metast",
+                 "liver involvement",
+                 "liver mets",
+                 "hepatic involvement",
+                 "metastases to the liver",
+                 "liver lesion"})) {
+        alt = "liver_metastases";
     } else if (has(t, "gilbert")) {
-        w.param("alt_condition", std::string{"gilbert"});
+        alt = "gilbert";
+    }
+    if (!alt.empty()) {
+        w.param("alt_condition", alt);
+        // The alternative threshold: the first multiple of ULN not used by an analyte above.
+        for (const auto& number : all_numbers) {
+            if (std::find(used.begin(), used.end(), number.begin) == used.end() &&
+                is_uln_multiple(t, number)) {
+                w.param("alt_uln_multiple", number.value);
+                break;
+            }
+        }
     }
     return true;
 }
@@ -493,9 +523,19 @@ bool recognise_lab(const Work& w) {
 // --- §5.14: infections ------------------------------------------------------------------------
 bool recognise_infection(const Work& w) {
     const auto t = w.text;
+    if (has_any(t, {"vaccin", "intercurrent illness"})) {
+        return false;
+    }
     const bool hiv = has_any_word(t, {"hiv", "aids"}) || has(t, "human immunodeficiency");
     const bool hbv = has_any(t, {"hepatitis b", "hbv", "hbsag", "hbcab", "hep b"});
-    const bool hcv = has_any(t, {"hepatitis c", "hcv", "hep c"});
+    const bool hcv = has_any(t,
+                             {"hepatitis c",
+                              "hcv",
+                              "hep c",
+                              "hepatitis b or c",
+                              "hepatitis b and c",
+                              "hepatitis b/c",
+                              "hepatitis (b or c)"});
     const bool tb = has_any_word(t, {"tb", "tuberculosis"});
     const bool active = has_any(t,
                                 {"active infection",
@@ -611,6 +651,9 @@ bool recognise_autoimmune(const Work& w) {
 // --- §5.13: corticosteroids / immunosuppression -----------------------------------------------
 bool recognise_steroids(const Work& w) {
     const auto t = w.text;
+    if (has_any(t, {"pneumonitis", "interstitial lung"})) {
+        return false; // "pneumonitis that required steroids" is about the lung
+    }
     if (!has_any(t,
                  {"steroid",
                   "prednisone",
@@ -644,22 +687,42 @@ bool recognise_immune_ae(const Work& w) {
     const auto t = w.text;
     const bool immune = has_any(
         t, {"immune-related", "immune related", "irae", "immune-mediated", "immune mediated"});
-    const bool adverse = has_any(t, {"adverse event", "adverse reaction", "toxicit", "irae"});
-    if (!(immune && adverse) && !(adverse && has_any(t,
-                                                     {"immunotherapy",
-                                                      "checkpoint",
-                                                      "anti-pd",
-                                                      "pd-1",
-                                                      "ctla-4",
-                                                      "ipilimumab",
-                                                      "nivolumab",
-                                                      "pembrolizumab"}))) {
+    const bool adverse = has_any(t,
+                                 {"adverse event",
+                                  "adverse reaction",
+                                  "toxicit",
+                                  "irae",
+                                  "life-threatening",
+                                  "side effect"}) ||
+                         has_any_word(t, {"ae", "aes", "trae", "traes"});
+    const bool checkpoint = has_any(t,
+                                    {"immunotherapy",
+                                     "checkpoint",
+                                     "anti-pd",
+                                     "pd-1",
+                                     "pd-l1",
+                                     "ctla-4",
+                                     "ctla4",
+                                     "ipilimumab",
+                                     "nivolumab",
+                                     "pembrolizumab",
+                                     "cpi",
+                                     "ici"});
+    if (!(immune && adverse) && !(adverse && checkpoint)) {
         return false;
     }
+    if (has_any(t, {"resolved to", "recovered to", "recovered from", "resolution to"}) && !immune &&
+        !has_any(t, {"grade 3", "grade 4", "grade >= 3", "life-threatening"})) {
+        return false; // residual toxicity of any prior therapy
+    }
     w.set(CriterionType::immune_adverse_event);
+    if (has(t, "life-threatening")) {
+        w.param("min_grade", 4.0);
+    }
     for (const auto& number : numbers(t)) {
-        if (t.substr(number.begin >= 6 ? number.begin - 6 : 0, 6).find("grade") !=
-            std::string_view::npos) {
+        const auto before = t.substr(number.begin >= 9 ? number.begin - 9 : 0,
+                                     std::min<std::size_t>(number.begin, 9));
+        if (has(before, "grade") && number.value >= 1 && number.value <= 5) {
             w.param("min_grade", number.value);
             break;
         }
@@ -724,18 +787,14 @@ bool recognise_hypersensitivity(const Work& w) {
                   "intolerance to",
                   "contraindication to",
                   "contraindications to",
-                  "contra-indication"})) {
+                  "contra-indication",
+                  "intolerant to"})) {
         return false;
     }
     w.set(CriterionType::hypersensitivity);
-    if (has_any(t,
-                {"study drug",
-                 "study treatment",
-                 "study intervention",
-                 "investigational",
-                 "excipient",
-                 "components",
-                 "any of the"})) {
+    if (has_any(t, {"contrast", "iodine", "gadolinium", "latex", "food"})) {
+        w.param("to", std::string{"other"});
+    } else {
         w.param("to", std::string{"study_drug"});
     }
     return true;
@@ -812,75 +871,104 @@ bool recognise_washout(const Work& w) {
     if (!timing) {
         return false;
     }
+
+    // The therapy named first decides ("chemotherapy or other systemic therapy, or
+    // investigational agents within 21 days" is a systemic washout).
+    struct Kind {
+        std::string_view therapy;
+        std::vector<std::string_view> words;
+    };
+
+    static const std::vector<Kind> kinds{
+        {"live_vaccine", {"live vaccine", "live attenuated", "live-attenuated", "vaccin"}},
+        {"radiotherapy",
+         {"radiation",
+          "radiotherapy",
+          "radiosurgery",
+          "irradiation",
+          "sbrt",
+          "srs",
+          "srt",
+          "gamma knife"}},
+        {"surgery", {"major surgery", "surgery", "surgical", "major operation"}},
+        {"investigational",
+         {"investigational",
+          "study drug",
+          "clinical trial",
+          "experimental",
+          "study device",
+          "interventional study"}},
+        {"systemic",
+         {"chemotherapy",
+          "anticancer",
+          "anti-cancer",
+          "systemic therapy",
+          "systemic treatment",
+          "immunotherapy",
+          "targeted therapy",
+          "biologic",
+          "monoclonal",
+          "antibod",
+          "cancer therapy",
+          "tumor therapy",
+          "antineoplastic",
+          "anti-neoplastic",
+          "kinase inhibitor",
+          "hormonal therapy",
+          "treatment for cancer",
+          "cancer treatment",
+          "anti-tumor",
+          "antitumor",
+          "small molecule",
+          "checkpoint",
+          "prior therapy",
+          "prior treatment",
+          "last dose",
+          "cytotoxic",
+          "interleukin",
+          "interferon",
+          "cytokine",
+          "tki",
+          "nitrosourea",
+          "mitomycin",
+          "endocrine therapy",
+          "growth factor",
+          "anti-pd",
+          "pd-1",
+          "ctla-4",
+          "systemic"}},
+        {"antibiotics", {"antibiotic"}},
+        {"other",
+         {"received", "use of", "treatment with", "therapy with", "administration of", "dose of"}},
+    };
     std::string therapy;
-    if (has_any(t, {"live vaccine", "live attenuated", "live-attenuated", "vaccin"})) {
-        therapy = "live_vaccine";
-    } else if (has_any(t,
-                       {"radiation",
-                        "radiotherapy",
-                        "radiosurgery",
-                        "irradiation",
-                        "radiation therapy",
-                        "sbrt",
-                        "srs"})) {
-        therapy = "radiotherapy";
-    } else if (has_any(t, {"surgery", "surgical", "major operation"})) {
-        therapy = "surgery";
-    } else if (has_any(t,
-                       {"investigational",
-                        "study drug",
-                        "clinical trial",
-                        "experimental",
-                        "study device",
-                        "interventional study"})) {
-        therapy = "investigational";
-    } else if (has_any(t,
-                       {"chemotherapy",
-                        "anticancer",
-                        "anti-cancer",
-                        "systemic therapy",
-                        "systemic treatment",
-                        "immunotherapy",
-                        "targeted therapy",
-                        "biologic",
-                        "monoclonal",
-                        "antibod",
-                        "cancer therapy",
-                        "tumor therapy",
-                        "antineoplastic",
-                        "anti-neoplastic",
-                        "kinase inhibitor",
-                        "hormonal therapy",
-                        "treatment for cancer",
-                        "cancer treatment",
-                        "anti-tumor",
-                        "antitumor",
-                        "small molecule",
-                        "checkpoint",
-                        "prior therapy",
-                        "prior treatment",
-                        "last dose",
-                        "cytotoxic",
-                        "interleukin",
-                        "interferon",
-                        "cytokine",
-                        "tki",
-                        "nitrosourea",
-                        "mitomycin",
-                        "endocrine therapy",
-                        "growth factor"})) {
-        therapy = "systemic";
-    } else if (has_any(t, {"antibiotic"})) {
-        therapy = "antibiotics";
-    } else if (has_any(t,
-                       {"received",
-                        "use of",
-                        "treatment with",
-                        "therapy with",
-                        "administration of",
-                        "dose of"})) {
-        therapy = "other";
-    } else {
+    std::size_t first = std::string_view::npos;
+    for (const auto& kind : kinds) {
+        for (const auto word : kind.words) {
+            std::size_t at = t.find(word);
+            if (word.size() <= 3) {
+                while (at != std::string_view::npos &&
+                       ((at > 0 && std::isalnum(static_cast<unsigned char>(t[at - 1])) != 0) ||
+                        (at + word.size() < t.size() &&
+                         std::isalnum(static_cast<unsigned char>(t[at + word.size()])) != 0))) {
+                    at = t.find(word, at + 1);
+                }
+            }
+            // "except minor surgery" does not name the washout's therapy.
+            if (at != std::string_view::npos && at < first &&
+                !(kind.therapy == "surgery" &&
+                  has(t.substr(at >= 12 ? at - 12 : 0, std::min<std::size_t>(at, 12)), "except"))) {
+                if (kind.therapy != "other" || therapy.empty()) {
+                    first = at;
+                    therapy = kind.therapy;
+                }
+            }
+        }
+        if (kind.therapy == "antibiotics" && !therapy.empty()) {
+            break; // "other" only when nothing more specific is named
+        }
+    }
+    if (therapy.empty()) {
         return false;
     }
     w.set(CriterionType::washout);
@@ -955,15 +1043,35 @@ bool recognise_progression(const Work& w) {
         return false;
     }
     const auto ids = therapy_concepts(w);
+    // The most specific checkpoint class named: anti-PD-1 / anti-PD-L1 / anti-PD-(L)1 over
+    // "checkpoint inhibitor" over "immunotherapy"; a drug names its class.
     std::string agent_class;
+    int best = 0;
     for (const auto& id : ids) {
-        if (is_pd1_family(w.concepts, id)) {
-            agent_class = id;
-            break;
+        if (!is_pd1_family(w.concepts, id)) {
+            continue;
+        }
+        const int rank = id == "immunotherapy"                 ? 1
+                         : id == "immune_checkpoint_inhibitor" ? 2
+                         : id == "anti_pd_l1_pathway"          ? 4
+                                                               : 3;
+        std::string named = id;
+        if (w.concepts.is_a(id, "anti_pd1") && id != "anti_pd1") {
+            named = "anti_pd1";
+        } else if (w.concepts.is_a(id, "anti_pdl1") && id != "anti_pdl1") {
+            named = "anti_pdl1";
+        }
+        if (rank > best) {
+            best = rank;
+            agent_class = named;
         }
     }
     if (agent_class.empty()) {
         return false;
+    }
+    if ((agent_class == "anti_pd1" || agent_class == "immune_checkpoint_inhibitor") &&
+        has_any(t, {"pd-l1", "pdl1", "pd-(l)1", "pd(l)1"}) && has_any(t, {"pd-1", "pd1"})) {
+        agent_class = "anti_pd_l1_pathway"; // "PD-1 or PD-L1", "anti-PD1/PDL1"
     }
     w.set(CriterionType::prior_therapy_progression);
     w.param("agent_class", agent_class);
@@ -1060,6 +1168,14 @@ bool recognise_prior_lines(const Work& w) {
     if (!has_any(t, {"line", "regimen"})) {
         return false;
     }
+    for (const auto& id : therapy_concepts(w)) {
+        if (id != "chemotherapy" && id != "immunotherapy") {
+            return false; // "at least 1 line of BRAF inhibitor": a prior-therapy requirement
+        }
+    }
+    if (has(t, "immunotherapy")) {
+        return false;
+    }
     static constexpr std::pair<std::string_view, double> word_numbers[] = {
         {"one", 1}, {"two", 2}, {"three", 3}, {"four", 4}, {"five", 5}};
     std::optional<double> count;
@@ -1137,6 +1253,16 @@ bool recognise_prior_therapy(const Work& w) {
                                   "radiation"});
     if (ids.empty() && !generic) {
         return false;
+    }
+    const bool advanced =
+        has_any(t, {"metastatic", "advanced", "unresectable"}) && !has(t, "adjuvant");
+    if (ids.empty() && advanced && has_any(t, {"systemic", "anticancer", "anti-cancer"}) &&
+        (w.criterion.kind == CriterionKind::exclusion || negated_statement(t))) {
+        // "No prior systemic therapy for metastatic disease": a first-line trial (§5.2).
+        w.set(CriterionType::prior_lines);
+        w.param("max_lines", 0.0);
+        w.param("setting", std::string{"advanced"});
+        return true;
     }
     w.set(CriterionType::prior_therapy);
     if (ids.empty()) {
@@ -1305,6 +1431,70 @@ bool recognise_measurable(const Work& w) {
     return true;
 }
 
+// AJCC stage groups after the word "stage": roman or arabic numerals with a sub-group letter,
+// in lists joined by commas, "or", "and", "to", "-".
+struct AjccStages {
+    std::string_view text;
+
+    template <typename Add>
+    bool read(Add&& add) const {
+        bool any = false;
+        for (std::size_t at = text.find("stage "); at != std::string_view::npos;
+             at = text.find("stage ", at + 6)) {
+            std::size_t i = at + 6;
+            while (i < text.size()) {
+                std::size_t end = i;
+                while (end < text.size() &&
+                       std::isalnum(static_cast<unsigned char>(text[end])) != 0) {
+                    ++end;
+                }
+                const std::string_view word = text.substr(i, end - i);
+                std::string group;
+                std::string_view numeral = word;
+                std::string_view letter;
+                if (!word.empty() && word.back() >= 'a' && word.back() <= 'd' && word.size() > 1) {
+                    numeral = word.substr(0, word.size() - 1);
+                    letter = word.substr(word.size() - 1);
+                }
+                if (numeral == "i" || numeral == "1") {
+                    group = "I";
+                } else if (numeral == "ii" || numeral == "2") {
+                    group = "II";
+                } else if (numeral == "iii" || numeral == "3") {
+                    group = "III";
+                } else if (numeral == "iv" || numeral == "4") {
+                    group = "IV";
+                } else if (numeral == "0") {
+                    group = "0";
+                } else {
+                    break;
+                }
+                for (const char c : letter) {
+                    group += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+                }
+                add(group);
+                any = true;
+                // Skip the joiner to the next group, if any.
+                std::size_t next = end;
+                while (next < text.size() && (text[next] == ' ' || text[next] == ',' ||
+                                              text[next] == '/' || text[next] == '-')) {
+                    ++next;
+                }
+                for (const std::string_view joiner : {"or ", "and ", "to ", "through "}) {
+                    if (text.substr(next).starts_with(joiner)) {
+                        next += joiner.size();
+                    }
+                }
+                if (next == end) {
+                    break;
+                }
+                i = next;
+            }
+        }
+        return any;
+    }
+};
+
 // --- §5.4: condition and stage ----------------------------------------------------------------
 bool recognise_condition(const Work& w) {
     const auto t = w.text;
@@ -1373,6 +1563,11 @@ bool recognise_condition(const Work& w) {
         concepts.emplace_back("solid_tumor");
     }
     std::vector<std::string> stages;
+    const auto add_stage = [&](std::string name) {
+        if (std::find(stages.begin(), stages.end(), name) == stages.end()) {
+            stages.push_back(std::move(name));
+        }
+    };
     for (const auto& [word, name] :
          std::initializer_list<std::pair<std::string_view, std::string_view>>{
              {"unresectable", "unresectable"},
@@ -1381,29 +1576,31 @@ bool recognise_condition(const Work& w) {
              {"not amenable to curative", "unresectable"},
              {"metastatic", "metastatic"},
              {"locally advanced", "locally_advanced"},
-             {"advanced", "advanced"},
-             {"recurrent", "recurrent"},
-             {"stage iv", "IV"},
-             {"stage 4", "IV"},
-             {"stage iii", "III"},
-             {"stage 3", "III"},
-             {"stage ii", "II"},
-             {"stage i ", "I"}}) {
+             {"recurrent", "recurrent"}}) {
         if (has(t, word)) {
-            if (name == "III" && has(t, "stage iv")) {
-                // "stage iii or iv" also reads "stage iii"
-            }
-            if (std::find(stages.begin(), stages.end(), name) == stages.end()) {
-                if (!(name == "advanced" && has(t, "locally advanced") &&
-                      t.find("advanced") == t.find("locally advanced") + 8)) {
-                    stages.emplace_back(name);
-                }
-            }
+            add_stage(std::string{name});
         }
     }
+    if (has(t, "advanced") && t.find("advanced") != t.find("locally advanced") + 8) {
+        add_stage("advanced");
+    }
+    // AJCC stage groups: "stage iiib, iiic and iiid", "stage iii or iv", "stage 4".
+    const bool ajcc = AjccStages{t}.read([&](std::string group) { add_stage(std::move(group)); });
     const bool named_disease =
         disease && !has(t, "disease") && t.size() <= 80 &&
         !has_any(t, {"history", "prior", "previous", "received", "treated", "therapy"});
+    if (ajcc) {
+        // A line naming an AJCC stage group is about the stage (with the disease as context).
+        w.set(CriterionType::disease_stage);
+        w.param("stages", stages);
+        if (!concepts.empty()) {
+            w.param("concepts", concepts);
+        }
+        if (confirmed) {
+            w.param("histology_confirmed", true);
+        }
+        return true;
+    }
     if (concepts.empty()) {
         if (stages.empty() && !named_disease) {
             // A disease word alone ("Known disease ...") is too vague to call.
@@ -1645,17 +1842,67 @@ bool recognise_administrative(const Work& w) {
     return false;
 }
 
+// --- tissue for research (administrative) -----------------------------------------------------
+bool recognise_tissue(const Work& w) {
+    const auto t = w.text;
+    if (!has_any(t,
+                 {"tissue sample",
+                  "tumor tissue",
+                  "tumour tissue",
+                  "tissue specimen",
+                  "archival",
+                  "ffpe",
+                  "paraffin",
+                  "tissue block",
+                  "fresh biopsy",
+                  "tumor specimen",
+                  "tumour specimen",
+                  "biopsy specimen",
+                  "fresh tumor biopsy",
+                  "tumor biopsy",
+                  "tumour biopsy",
+                  "new biopsy",
+                  "tissue for"})) {
+        return false;
+    }
+    if (has_any(t, {"expression", "positive", "mutation", "status"}) &&
+        !has_any(t, {"provide", "available", "submit", "provision", "adequate", "willing"})) {
+        return false; // a biomarker measured on the tissue
+    }
+    w.set(CriterionType::administrative);
+    w.param("what", std::string{"tissue"});
+    return true;
+}
+
+// --- pneumonitis / interstitial lung disease (comorbidity), before the steroid and therapy
+// recognisers that its "required steroids" would otherwise attract ---------------------------
+bool recognise_pneumonitis(const Work& w) {
+    const auto t = w.text;
+    if (!has_any(t, {"pneumonitis", "interstitial lung", "pulmonary fibrosis"}) &&
+        !has_word(t, "ild")) {
+        return false;
+    }
+    w.set(CriterionType::comorbidity);
+    w.param("condition",
+            std::string{has_any(t, {"interstitial lung"}) || has_word(t, "ild")
+                            ? "interstitial_lung_disease"
+                            : "pneumonitis"});
+    return true;
+}
+
 using Recogniser = bool (*)(const Work&);
 
 // Order: specific before general, so a criterion is claimed by the recogniser that names it best.
 constexpr Recogniser recognisers[] = {
     recognise_hla,
-    recognise_progression,
     recognise_pregnancy,
+    recognise_tissue,
+    recognise_progression,
     recognise_brain,
     recognise_performance,
     recognise_life_expectancy,
     recognise_immune_ae,
+    recognise_pneumonitis,
     recognise_autoimmune,
     recognise_transplant,
     recognise_infection,
@@ -1667,8 +1914,8 @@ constexpr Recogniser recognisers[] = {
     recognise_hypersensitivity,
     recognise_washout,
     recognise_prior_lines,
-    recognise_biomarker,
     recognise_prior_therapy,
+    recognise_biomarker,
     recognise_measurable,
     recognise_condition,
     recognise_comorbidity,
@@ -1700,9 +1947,16 @@ CompiledCriteria compile_criteria(std::string_view text, const ConceptGraph& con
         Criterion& criterion = compiled.criteria[i];
         const std::string normalised = normalise_criterion_text(criterion.text);
         const Work work{normalised, concepts, criterion};
-        for (const Recogniser recognise : recognisers) {
-            if (recognise(work)) {
-                break;
+        // A parent line ending in a colon introduces its sub-criteria, unless it states the rule
+        // and lists exceptions ("CNS metastases, with the following exceptions:").
+        const bool heads_list = has_children[i] && !normalised.empty() &&
+                                normalised.back() == ':' &&
+                                !has_any(normalised, {"exception", "except", "unless"});
+        if (!heads_list) {
+            for (const Recogniser recognise : recognisers) {
+                if (recognise(work)) {
+                    break;
+                }
             }
         }
         if (criterion.type == CriterionType::unparsed && has_children[i] &&

@@ -133,7 +133,21 @@ Bullet bullet_at(std::string_view s) {
             // "1.5 x ULN" is a number, not a marker: the space after the dot decides.
             return followed_by_space(length + 1);
         }
+        if (length + 1 < s.size() && s[length] == '\\' &&
+            (s[length + 1] == '.' || s[length + 1] == ')')) {
+            return followed_by_space(length + 2); // the registry's escaped "18\." / "1\)"
+        }
         return bullet;
+    }
+    // "I 3." / "E 1." numbering of inclusion and exclusion items.
+    if (s.size() > 3 && (s[0] == 'I' || s[0] == 'E') && s[1] == ' ' &&
+        std::isdigit(static_cast<unsigned char>(s[2])) != 0) {
+        const Bullet inner = bullet_at(s.substr(2));
+        if (inner.found) {
+            bullet.found = true;
+            bullet.marker_length = 2 + inner.marker_length;
+            return bullet;
+        }
     }
     std::size_t letters = 0;
     while (letters < s.size() && std::isalpha(static_cast<unsigned char>(s[letters])) != 0) {
@@ -341,7 +355,15 @@ CompiledCriteria segment_criteria(std::string_view text) {
             previous_blank = true;
             continue;
         }
-        const Bullet bullet = bullet_at(content);
+        Bullet bullet = bullet_at(content);
+        if (bullet.found && bullet.marker_length < content.size()) {
+            // "* a. Haemoglobin": a list marker followed by another one.
+            const Bullet inner = bullet_at(content.substr(bullet.marker_length));
+            if (inner.found && inner.marker_length < content.size() - bullet.marker_length &&
+                content[bullet.marker_length] != '*' && content[bullet.marker_length] != '-') {
+                bullet.marker_length += inner.marker_length;
+            }
+        }
         const std::string_view body = content.substr(bullet.marker_length);
 
         const Heading heading = heading_of(body, bullet.found);

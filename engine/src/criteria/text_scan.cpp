@@ -268,25 +268,37 @@ std::vector<Duration> durations(std::string_view text) {
 }
 
 bool is_uln_multiple(std::string_view text, const Number& number) {
-    std::string_view after = text.substr(number.end, 40);
-    while (!after.empty() && after.front() == ' ') {
-        after.remove_prefix(1);
-    }
-    for (const std::string_view lead : {"x ", "x", "* ", "*", "times ", "fold "}) {
-        if (after.starts_with(lead)) {
-            std::string_view rest = after.substr(lead.size());
-            if (rest.starts_with("the ")) {
-                rest.remove_prefix(4);
+    std::string_view after = text.substr(number.end, 60);
+    // Skip the joining words in any order: "x", "times", "the", "within", "institutional".
+    for (bool skipped = true; skipped;) {
+        skipped = false;
+        while (!after.empty() && after.front() == ' ') {
+            after.remove_prefix(1);
+        }
+        for (const std::string_view word : {"x ",
+                                            "x",
+                                            "* ",
+                                            "*",
+                                            "times ",
+                                            "fold ",
+                                            "the ",
+                                            "within ",
+                                            "institutional ",
+                                            "of ",
+                                            "local "}) {
+            if (after.starts_with(word) &&
+                !(word == "x" && after.size() > 1 &&
+                  std::isalpha(static_cast<unsigned char>(after[1])) != 0 &&
+                  !after.substr(1).starts_with("uln"))) {
+                after.remove_prefix(word.size());
+                skipped = true;
+                break;
             }
-            if (rest.starts_with("institutional ")) {
-                rest.remove_prefix(14);
-            }
-            return rest.starts_with("uln") || rest.starts_with("upper limit") ||
-                   rest.starts_with("upper normal") || rest.starts_with("the upper limit") ||
-                   rest.starts_with("iuln") || rest.starts_with("normal");
         }
     }
-    return after.starts_with("uln") || after.starts_with("upper limit");
+    return after.starts_with("uln") || after.starts_with("upper limit") ||
+           after.starts_with("upper normal") || after.starts_with("iuln") ||
+           after.starts_with("upper level of normal") || after.starts_with("upper limits");
 }
 
 bool negated_statement(std::string_view text) {

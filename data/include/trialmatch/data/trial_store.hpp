@@ -1,5 +1,6 @@
 #pragma once
 
+#include "trialmatch/engine/criteria.hpp"
 #include "trialmatch/engine/trial.hpp"
 #include "trialmatch/engine/trial_diff.hpp"
 
@@ -69,6 +70,22 @@ struct RunChanges {
     std::vector<std::string> updated_trials;
     std::vector<std::string> removed_trials;
     std::vector<std::pair<std::string, engine::TrialChange>> changes; ///< (nct_id, change)
+};
+
+/// What the compiled criteria of the store cover (DESIGN.md stats: lines, typed, unparsed).
+struct CriteriaStats {
+    std::int64_t compiled_trials = 0;
+    std::int64_t stale_trials = 0; ///< waiting to be compiled by this compiler version
+    std::int64_t lines = 0;        ///< criteria, group headings excluded
+    std::int64_t typed = 0;
+    std::int64_t unparsed = 0;
+    std::vector<std::pair<std::string, std::int64_t>> by_type; ///< most first
+};
+
+/// A trial whose criteria need compiling.
+struct CriteriaSource {
+    std::string nct_id;
+    std::string criteria_text;
 };
 
 struct StoreStats {
@@ -197,6 +214,24 @@ public:
 
     /// True if the trial is stored (live or removed).
     bool contains(std::string_view nct_id) const;
+
+    /// Up to `limit` trials whose criteria were not compiled by compiler `version` (new or
+    /// changed trials, or an older compiler), in NCT id order.
+    std::vector<CriteriaSource> stale_criteria(int version, std::size_t limit) const;
+
+    /// Replaces the trial's compiled criteria and tags them with `version` (inside the caller's
+    /// batch). False if the trial is not stored.
+    bool save_criteria(std::string_view nct_id,
+                       const std::vector<engine::Criterion>& criteria,
+                       int version);
+
+    /// The trial's compiled criteria in source order (empty if never compiled).
+    std::vector<engine::Criterion> criteria(std::string_view nct_id) const;
+
+    /// Marks every trial's criteria as needing compilation (`trialmatch recompile`).
+    void invalidate_criteria();
+
+    CriteriaStats criteria_stats() const;
 
     /// Marks runs of `kind` still "running" as "died" (a run killed before it could finish);
     /// call only while holding the writer's lock.
