@@ -1,10 +1,10 @@
 #include "commands/recompile_command.hpp"
 
-#include "criteria_pipeline.hpp"
-#include "terminal_progress.hpp"
-
 #include "trialmatch/data/trial_store.hpp"
 #include "trialmatch/engine/criteria.hpp"
+
+#include "criteria_pipeline.hpp"
+#include "terminal_progress.hpp"
 
 #include <fmt/core.h>
 

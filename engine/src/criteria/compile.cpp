@@ -130,14 +130,17 @@ bool recognise_performance(const Work& w) {
         if (scale == "ECOG" && karnofsky && number.value > 5) {
             continue;
         }
+        if (scale == "ECOG" && karnofsky && number.begin > find_any(t, {"karnofsky", "kps"})) {
+            continue; // "ECOG 0 or 1, or Karnofsky >= 70": the rest is the conversion
+        }
+        if (duration_at(t, number)) {
+            continue; // "no deterioration over the 2 weeks"
+        }
         if (comparator.empty()) {
             comparator = comparator_at(t, number);
         }
         low = std::min(low, number.value);
         high = std::max(high, number.value);
-        if (scale == "ECOG" && has(t.substr(number.end, 25), "karnofsky")) {
-            break; // "ECOG 0-1 (Karnofsky >= 70)": the rest is the conversion
-        }
     }
     if (high < 0) {
         return true;
@@ -419,6 +422,13 @@ bool recognise_lab(const Work& w) {
             found.emplace_back(best, analyte.name);
         }
     }
+    // "creatinine clearance" names one analyte, not creatinine and a clearance.
+    if (has_any(t, {"creatinine clearance", "clearance of creatinine"})) {
+        found.erase(std::remove_if(found.begin(),
+                                   found.end(),
+                                   [](const auto& f) { return f.second == "creatinine"; }),
+                    found.end());
+    }
     if (found.empty()) {
         return false;
     }
@@ -453,9 +463,14 @@ bool recognise_lab(const Work& w) {
                 }
                 double value = number.value;
                 std::string engine_unit;
+                const bool count = analyte == "ANC" || analyte == "platelets" || analyte == "WBC" ||
+                                   analyte == "lymphocytes";
                 if (const auto factor = lab_unit_factor(analyte, unit)) {
                     value *= *factor;
                     engine_unit = lab_engine_unit(analyte);
+                    if (count && (value < 30 || (analyte == "platelets" && value < 1000))) {
+                        value *= 1000; // §5.9 malformed "ANC >= 1.5/mm3", "platelets >= 100/mm3"
+                    }
                 } else if (analyte == "ANC" || analyte == "platelets" || analyte == "WBC" ||
                            analyte == "lymphocytes") {
                     // §5.9 unit repair: "ANC >= 1.5/mm3" and "platelets >= 100/mm3" mean 10^9/L.
@@ -868,7 +883,9 @@ bool recognise_washout(const Work& w) {
                                  "preceding",
                                  "in the last",
                                  "in the past"});
-    if (!timing) {
+    const bool compared = std::any_of(
+        spans.begin(), spans.end(), [](const Duration& d) { return !d.comparator.empty(); });
+    if (!timing && !compared) {
         return false;
     }
 
@@ -971,6 +988,14 @@ bool recognise_washout(const Work& w) {
     if (therapy.empty()) {
         return false;
     }
+    // A drug or class named before the generic word is the washout's subject (§5.10:
+    // "last anti-PD-(L)1 >= 28 days").
+    for (const auto& mention : w.concepts.mentions(t)) {
+        if (mention.begin <= first) {
+            therapy = w.concepts.id(mention.concept_id);
+        }
+        break;
+    }
     w.set(CriterionType::washout);
     w.param("therapy", therapy);
     w.param("min_days", std::round(spans.front().days));
@@ -979,6 +1004,17 @@ bool recognise_washout(const Work& w) {
         for (const auto& number : numbers(t)) {
             if (has(t.substr(number.end, 12), "half")) {
                 w.param("half_lives", number.value);
+            }
+        }
+        for (const auto& [word, value] :
+             std::initializer_list<std::pair<std::string_view, double>>{{"two half", 2},
+                                                                        {"three half", 3},
+                                                                        {"four half", 4},
+                                                                        {"five half", 5},
+                                                                        {"seven half", 7},
+                                                                        {"ten half", 10}}) {
+            if (has(t, word)) {
+                w.param("half_lives", value);
             }
         }
         if (has(t, "whichever is longer") || has(t, "whichever is greater")) {
@@ -1865,9 +1901,26 @@ bool recognise_tissue(const Work& w) {
                   "tissue for"})) {
         return false;
     }
-    if (has_any(t, {"expression", "positive", "mutation", "status"}) &&
-        !has_any(t, {"provide", "available", "submit", "provision", "adequate", "willing"})) {
-        return false; // a biomarker measured on the tissue
+    if (!has_any(t,
+                 {"provide",
+                  "available",
+                  "submit",
+                  "provision",
+                  "adequate",
+                  "willing",
+                  "consent to",
+                  "agree",
+                  "obtain",
+                  "must have",
+                  "required",
+                  "sufficient",
+                  "representative",
+                  "accessible",
+                  "mandatory",
+                  "undergo"}) ||
+        (has_any(t, {"expression", "positive", "mutation", "status"}) &&
+         !has_any(t, {"provide", "available", "submit", "provision", "willing"}))) {
+        return false; // a mention of tissue, or a biomarker measured on it
     }
     w.set(CriterionType::administrative);
     w.param("what", std::string{"tissue"});

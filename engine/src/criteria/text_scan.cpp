@@ -281,6 +281,8 @@ bool is_uln_multiple(std::string_view text, const Number& number) {
                                             "*",
                                             "times ",
                                             "fold ",
+                                            "-fold ",
+                                            "-fold",
                                             "the ",
                                             "within ",
                                             "institutional ",
