@@ -111,12 +111,22 @@ bool recognise_performance(const Work& w) {
         return false;
     }
     w.set(CriterionType::performance_status);
-    const std::string scale = ecog ? "ECOG" : karnofsky ? "Karnofsky" : lansky ? "Lansky" : "ECOG";
+    // The scale named first is the one the criterion is written in.
+    const std::size_t at_ecog = find_any(t, {"ecog", "zubrod", "who performance", "who ps"});
+    const std::size_t at_karnofsky = find_any(t, {"karnofsky", "kps"});
+    const std::size_t at_lansky = t.find("lansky");
+    std::string scale = "ECOG";
+    if (at_lansky < at_ecog && at_lansky < at_karnofsky) {
+        scale = "Lansky";
+    } else if (at_karnofsky < at_ecog) {
+        scale = "Karnofsky";
+    }
     w.param("scale", scale);
     const std::size_t anchor =
         find_any(t, {"ecog", "zubrod", "who", "karnofsky", "kps", "lansky", "performance status"});
     double low = 1e9;
     double high = -1;
+    std::size_t last_end = 0;
     std::string comparator;
     for (const auto& number : numbers(t)) {
         if (number.begin < anchor) {
@@ -136,11 +146,18 @@ bool recognise_performance(const Work& w) {
         if (duration_at(t, number)) {
             continue; // "no deterioration over the 2 weeks"
         }
+        if (scale != "ECOG" && number.begin > at_ecog) {
+            continue; // "Karnofsky >= 70 (ECOG 0-1)"
+        }
+        if (high >= 0 && number.begin > last_end + 8) {
+            break; // "0-1 for Cohort A, 0-2 for Cohort B": the first range
+        }
         if (comparator.empty()) {
             comparator = comparator_at(t, number);
         }
         low = std::min(low, number.value);
         high = std::max(high, number.value);
+        last_end = number.end;
     }
     if (high < 0) {
         return true;
@@ -207,7 +224,19 @@ bool recognise_pregnancy(const Work& w) {
                                         "donate eggs",
                                         "donate ova",
                                         "vasectom"});
-    if (contraception && !test) {
+    const std::size_t pregnancy_at =
+        find_any(t, {"pregnan", "breastfeed", "breast-feed", "lactating", "nursing"});
+    const std::size_t contraception_at = find_any(t,
+                                                  {"contracept",
+                                                   "birth control",
+                                                   "abstinen",
+                                                   "barrier method",
+                                                   "sterilis",
+                                                   "steriliz",
+                                                   "intrauterine",
+                                                   "condom",
+                                                   "hormonal method"});
+    if (contraception && !test && contraception_at < pregnancy_at) {
         w.set(CriterionType::administrative);
         w.param("what", std::string{"contraception"});
         return true;
@@ -423,12 +452,14 @@ bool recognise_lab(const Work& w) {
         }
     }
     // "creatinine clearance" names one analyte, not creatinine and a clearance.
-    if (has_any(t, {"creatinine clearance", "clearance of creatinine"})) {
-        found.erase(std::remove_if(found.begin(),
-                                   found.end(),
-                                   [](const auto& f) { return f.second == "creatinine"; }),
-                    found.end());
-    }
+    found.erase(std::remove_if(found.begin(),
+                               found.end(),
+                               [&](const auto& f) {
+                                   return f.second == "creatinine" &&
+                                          (t.substr(f.first).starts_with("creatinine clearance") ||
+                                           t.substr(f.first).starts_with("creatinine cl"));
+                               }),
+                found.end());
     if (found.empty()) {
         return false;
     }
@@ -518,7 +549,8 @@ bool recognise_lab(const Work& w) {
                  "metastases to the liver",
                  "liver lesion"})) {
         alt = "liver_metastases";
-    } else if (has(t, "gilbert")) {
+    }
+    if (has(t, "gilbert") && (alt.empty() || found.front().second == "bilirubin")) {
         alt = "gilbert";
     }
     if (!alt.empty()) {
@@ -720,14 +752,13 @@ bool recognise_immune_ae(const Work& w) {
                                      "ctla4",
                                      "ipilimumab",
                                      "nivolumab",
-                                     "pembrolizumab",
-                                     "cpi",
-                                     "ici"});
+                                     "pembrolizumab"}) ||
+                            has_any_word(t, {"cpi", "ici", "icis", "cpis"});
     if (!(immune && adverse) && !(adverse && checkpoint)) {
         return false;
     }
     if (has_any(t, {"resolved to", "recovered to", "recovered from", "resolution to"}) && !immune &&
-        !has_any(t, {"grade 3", "grade 4", "grade >= 3", "life-threatening"})) {
+        !checkpoint && !has_any(t, {"grade 3", "grade 4", "grade >= 3", "life-threatening"})) {
         return false; // residual toxicity of any prior therapy
     }
     w.set(CriterionType::immune_adverse_event);
@@ -737,7 +768,8 @@ bool recognise_immune_ae(const Work& w) {
     for (const auto& number : numbers(t)) {
         const auto before = t.substr(number.begin >= 9 ? number.begin - 9 : 0,
                                      std::min<std::size_t>(number.begin, 9));
-        if (has(before, "grade") && number.value >= 1 && number.value <= 5) {
+        if ((has(before, "grade") || has(before, "level")) && number.value >= 1 &&
+            number.value <= 5) {
             w.param("min_grade", number.value);
             break;
         }
@@ -988,6 +1020,11 @@ bool recognise_washout(const Work& w) {
     if (therapy.empty()) {
         return false;
     }
+    if (has_any(t, {"clinical trial", "clinical study", "investigational"}) &&
+        has_any(t, {"participat", "enrolled", "enrolment", "enrollment in"})) {
+        therapy = "investigational";
+        first = 0;
+    }
     // A drug or class named before the generic word is the washout's subject (§5.10:
     // "last anti-PD-(L)1 >= 28 days").
     for (const auto& mention : w.concepts.mentions(t)) {
@@ -1037,21 +1074,22 @@ std::vector<std::string> therapy_concepts(const Work& w) {
     }
     // Pattern-only class phrases the vocabulary does not hold as names.
     const auto t = w.text;
-    if (ids.empty() &&
-        (has_any(t,
-                 {"anti-pd-1", "anti-pd1", "pd-1 inhibitor", "pd-1 blocking", "anti-programmed"}) ||
-         has_any_word(t, {"pd-1", "pd1"}))) {
-        ids.emplace_back("anti_pd1");
-    }
-    if (ids.empty() && has_any(t,
-                               {"pd-1/pd-l1",
-                                "pd-(l)1",
-                                "anti-pd-(l)1",
-                                "pd1/pdl1",
-                                "pd-1 or pd-l1",
-                                "anti-pd-l1",
-                                "pd-l1 inhibitor"})) {
-        ids.emplace_back("anti_pd_l1_pathway");
+    // "anti-PD-1/ PD-L1inhibitor" and the like escape the lexicon's word boundaries; they are
+    // the subject of the sentence when written, so they come first.
+    const auto put_first = [&](const char* id) {
+        if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+            ids.insert(ids.begin(), id);
+        }
+    };
+    const bool pd1 =
+        has_any(t,
+                {"anti-pd-1", "anti-pd1", "pd-1 inhibitor", "pd-1 blocking", "anti-programmed"}) ||
+        has_any_word(t, {"pd-1", "pd1"});
+    const bool pdl1 = has_any(t, {"pd-l1", "pdl1", "pd-(l)1", "pd(l)1"});
+    if (pd1 && pdl1) {
+        put_first("anti_pd_l1_pathway");
+    } else if (pd1) {
+        put_first("anti_pd1");
     }
     return ids;
 }
@@ -1688,14 +1726,6 @@ bool recognise_comorbidity(const Work& w) {
           "adverse events due to",
           "adverse events from prior",
           "to baseline or grade"}},
-        {"psychiatric",
-         {"psychiatric",
-          "substance abuse",
-          "drug abuse",
-          "alcohol abuse",
-          "mental",
-          "dementia",
-          "cognitive"}},
         {"uncontrolled_illness",
          {"intercurrent illness",
           "uncontrolled",
@@ -1708,6 +1738,14 @@ bool recognise_comorbidity(const Work& w) {
           "medical or psychiatric",
           "condition that",
           "conditions that"}},
+        {"psychiatric",
+         {"psychiatric",
+          "substance abuse",
+          "drug abuse",
+          "alcohol abuse",
+          "mental",
+          "dementia",
+          "cognitive"}},
         {"gastrointestinal",
          {"gastrointestinal",
           "bowel obstruction",
@@ -2002,9 +2040,22 @@ CompiledCriteria compile_criteria(std::string_view text, const ConceptGraph& con
         const Work work{normalised, concepts, criterion};
         // A parent line ending in a colon introduces its sub-criteria, unless it states the rule
         // and lists exceptions ("CNS metastases, with the following exceptions:").
-        const bool heads_list = has_children[i] && !normalised.empty() &&
-                                normalised.back() == ':' &&
-                                !has_any(normalised, {"exception", "except", "unless"});
+        // A parent line that only leads into its sub-criteria ("Adequate organ function as
+        // defined below:") is a group; one that states a rule ("cardiovascular disease
+        // including any of the following:") keeps its own type.
+        const bool heads_list =
+            has_children[i] &&
+            !has_any(normalised, {"exception", "except", "unless", "including"}) &&
+            (has_any(normalised,
+                     {"below",
+                      "as follows",
+                      "defined by",
+                      "determined by",
+                      "defined as",
+                      "described",
+                      "following criteria",
+                      "the following"}) ||
+             (!normalised.empty() && normalised.back() == ':' && normalised.size() < 60));
         if (!heads_list) {
             for (const Recogniser recognise : recognisers) {
                 if (recognise(work)) {

@@ -158,7 +158,9 @@ std::string comparator_at(std::string_view text, const Number& number) {
     }
     // After the number and its unit: "18 years or older", "1500/ul or more".
     const std::string_view after = text.substr(number.end, 40);
-    static constexpr std::array<std::pair<std::string_view, std::string_view>, 10> trailing{{
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 12> trailing{{
+        {"and more", ">="},
+        {"and above", ">="},
         {"or more", ">="},
         {"or greater", ">="},
         {"or higher", ">="},
