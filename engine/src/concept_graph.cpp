@@ -9,8 +9,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <iterator>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace trialmatch::engine {
 
@@ -91,9 +93,21 @@ private:
 
 } // namespace
 
+// Lookups by std::string_view without building a std::string (C++20 heterogeneous lookup).
+struct KeyHash {
+    using is_transparent = void;
+
+    std::size_t operator()(std::string_view key) const noexcept {
+        return std::hash<std::string_view>{}(key);
+    }
+};
+
 struct ConceptGraph::Impl {
     Graph graph;
-    std::unordered_map<std::string, ConceptId> by_key;
+    std::unordered_map<std::string, ConceptId, KeyHash, std::equal_to<>> by_key;
+    /// The first word of every name (and its part before '+' or '/'): a text word that is not
+    /// here cannot start a name, which spares most lookups in mentions().
+    std::unordered_set<std::string, KeyHash, std::equal_to<>> first_words;
     std::unordered_map<std::string, ConceptId> by_id;
 };
 
@@ -119,6 +133,9 @@ void ConceptGraph::load_tsv(std::string_view text, std::string_view source) {
             return;
         }
         const auto [it, inserted] = m_impl->by_key.emplace(key, concept_id);
+        const std::string first = key.substr(0, key.find(' '));
+        m_impl->first_words.insert(first);
+        m_impl->first_words.insert(first.substr(0, first.find_first_of("+/")));
         if (!inserted && it->second != concept_id) {
             fail(line,
                  "'" + key + "' names both " + m_impl->graph[it->second].id + " and " +
@@ -245,9 +262,21 @@ std::vector<ConceptGraph::Mention> ConceptGraph::mentions(std::string_view text)
     std::vector<Mention> found;
     for (std::size_t i = 0; i < words.size();) {
         std::size_t matched = 0;
+        const std::string_view word = text.substr(words[i].begin, words[i].end - words[i].begin);
+        const std::string_view stem = word.substr(0, word.find_first_of("+/"));
+        if (!m_impl->first_words.contains(word) && !m_impl->first_words.contains(stem)) {
+            ++i;
+            continue;
+        }
         for (std::size_t n = std::min(longest, words.size() - i); n > 0; --n) {
             const auto name = text.substr(words[i].begin, words[i + n - 1].end - words[i].begin);
-            const auto it = m_impl->by_key.find(key_of(name));
+            // Normalised text is already lower case with single spaces: only '_', '+' and '/'
+            // need the full key.
+            const bool plain = name.find_first_of("_+/\t") == std::string_view::npos &&
+                               std::none_of(name.begin(), name.end(), [](char c) {
+                                   return std::isupper(static_cast<unsigned char>(c)) != 0;
+                               });
+            const auto it = plain ? m_impl->by_key.find(name) : m_impl->by_key.find(key_of(name));
             if (it != m_impl->by_key.end()) {
                 found.push_back({it->second, words[i].begin, words[i + n - 1].end});
                 matched = n;

@@ -20,6 +20,32 @@ struct Work {
     std::string_view text; // normalised
     const ConceptGraph& concepts;
     Criterion& criterion;
+    mutable std::optional<std::vector<ConceptGraph::Mention>> found_mentions;
+
+    mutable std::optional<std::vector<Number>> found_numbers;
+    mutable std::optional<std::vector<Duration>> found_durations;
+
+    const std::vector<Number>& numbers() const {
+        if (!found_numbers) {
+            found_numbers = criteria_detail::numbers(text);
+        }
+        return *found_numbers;
+    }
+
+    const std::vector<Duration>& durations() const {
+        if (!found_durations) {
+            found_durations = criteria_detail::durations(text);
+        }
+        return *found_durations;
+    }
+
+    /// The concepts named in the text, found once per criterion.
+    const std::vector<ConceptGraph::Mention>& mentions() const {
+        if (!found_mentions) {
+            found_mentions = concepts.mentions(text);
+        }
+        return *found_mentions;
+    }
 
     void set(CriterionType type) const { criterion.type = type; }
 
@@ -64,7 +90,7 @@ bool recognise_age(const Work& w) {
         return false;
     }
     bool found = false;
-    for (const auto& number : numbers(t)) {
+    for (const auto& number : w.numbers()) {
         const auto after = t.substr(number.end, 30);
         const auto before = t.substr(number.begin >= 30 ? number.begin - 30 : 0,
                                      std::min<std::size_t>(number.begin, 30));
@@ -128,7 +154,7 @@ bool recognise_performance(const Work& w) {
     double high = -1;
     std::size_t last_end = 0;
     std::string comparator;
-    for (const auto& number : numbers(t)) {
+    for (const auto& number : w.numbers()) {
         if (number.begin < anchor) {
             continue;
         }
@@ -185,7 +211,7 @@ bool recognise_life_expectancy(const Work& w) {
         return false;
     }
     w.set(CriterionType::life_expectancy);
-    for (const auto& duration : durations(w.text)) {
+    for (const auto& duration : w.durations()) {
         w.param("min_days", std::round(duration.days));
         w.param("min_text", duration.text);
         w.param("comparator", duration.comparator.empty() ? ">=" : duration.comparator);
@@ -256,7 +282,7 @@ bool recognise_pregnancy(const Work& w) {
     w.set(CriterionType::pregnancy);
     if (test) {
         w.param("test", std::string{"negative"});
-        for (const auto& duration : durations(t)) {
+        for (const auto& duration : w.durations()) {
             w.param("test_within_days", std::round(duration.days));
             break;
         }
@@ -328,7 +354,7 @@ bool recognise_brain(const Work& w) {
     // confirmed melanoma with brain metastases" names the disease of a brain-metastasis trial.
     if (has_any(t.substr(0, 25),
                 {"radiotherapy", "radiation", "any prior srt", "prior srt", "palliative radio"}) &&
-        !durations(t).empty()) {
+        !w.durations().empty()) {
         return false;
     }
     if (has_any(t.substr(0, 40), {"histolog", "cytolog"}) && has(t, "melanoma")) {
@@ -345,7 +371,7 @@ bool recognise_brain(const Work& w) {
     } else if (has_any(t, {"active", "untreated", "symptomatic", "progressive"})) {
         w.param("allowed", std::string{"treated_stable"});
     }
-    for (const auto& duration : durations(t)) {
+    for (const auto& duration : w.durations()) {
         const auto before = t.substr(0, duration.begin);
         if (has_any(before.substr(before.size() >= 60 ? before.size() - 60 : 0),
                     {"steroid", "corticosteroid", "dexamethasone"})) {
@@ -463,7 +489,7 @@ bool recognise_lab(const Work& w) {
     if (found.empty()) {
         return false;
     }
-    const auto all_numbers = numbers(t);
+    const auto all_numbers = w.numbers();
     std::sort(found.begin(), found.end());
     // Analytes named together ("AST and ALT <= 2.5 x ULN") share the threshold that follows.
     std::vector<std::string> thresholds;
@@ -688,7 +714,7 @@ bool recognise_autoimmune(const Work& w) {
     if (has_any(t, {"active", "requiring", "required", "requires"})) {
         w.param("active", true);
     }
-    for (const auto& duration : durations(t)) {
+    for (const auto& duration : w.durations()) {
         w.param("window_days", std::round(duration.days));
         break;
     }
@@ -713,7 +739,7 @@ bool recognise_steroids(const Work& w) {
         return false;
     }
     w.set(CriterionType::corticosteroids);
-    for (const auto& number : numbers(t)) {
+    for (const auto& number : w.numbers()) {
         const auto after = t.substr(number.end, 6);
         if (has(after, "mg")) {
             w.param("max_mg_per_day", number.value);
@@ -722,7 +748,7 @@ bool recognise_steroids(const Work& w) {
             break;
         }
     }
-    for (const auto& duration : durations(t)) {
+    for (const auto& duration : w.durations()) {
         w.param("window_days", std::round(duration.days));
         break;
     }
@@ -765,7 +791,7 @@ bool recognise_immune_ae(const Work& w) {
     if (has(t, "life-threatening")) {
         w.param("min_grade", 4.0);
     }
-    for (const auto& number : numbers(t)) {
+    for (const auto& number : w.numbers()) {
         const auto before = t.substr(number.begin >= 9 ? number.begin - 9 : 0,
                                      std::min<std::size_t>(number.begin, 9));
         if ((has(before, "grade") || has(before, "level")) && number.value >= 1 &&
@@ -809,7 +835,7 @@ bool recognise_cardiac(const Work& w) {
             w.set(CriterionType::cardiac);
             w.param("condition", std::string{kind.condition});
             if (kind.condition == "lvef" || kind.condition == "qtc") {
-                for (const auto& number : numbers(t)) {
+                for (const auto& number : w.numbers()) {
                     const std::string comparator = comparator_at(t, number);
                     if (!comparator.empty()) {
                         w.param("comparator", comparator);
@@ -864,7 +890,7 @@ bool recognise_other_malignancy(const Work& w) {
         return false;
     }
     w.set(CriterionType::other_malignancy);
-    for (const auto& duration : durations(t)) {
+    for (const auto& duration : w.durations()) {
         w.param("window_days", std::round(duration.days));
         break;
     }
@@ -895,7 +921,7 @@ bool recognise_other_malignancy(const Work& w) {
 // --- §5.10: washouts --------------------------------------------------------------------------
 bool recognise_washout(const Work& w) {
     const auto t = w.text;
-    const auto spans = durations(t);
+    const auto spans = w.durations();
     if (spans.empty()) {
         return false;
     }
@@ -1027,7 +1053,7 @@ bool recognise_washout(const Work& w) {
     }
     // A drug or class named before the generic word is the washout's subject (§5.10:
     // "last anti-PD-(L)1 >= 28 days").
-    for (const auto& mention : w.concepts.mentions(t)) {
+    for (const auto& mention : w.mentions()) {
         if (mention.begin <= first) {
             therapy = w.concepts.id(mention.concept_id);
         }
@@ -1038,7 +1064,7 @@ bool recognise_washout(const Work& w) {
     w.param("min_days", std::round(spans.front().days));
     w.param("min_text", spans.front().text);
     if (has(t, "half-li") || has(t, "half li")) {
-        for (const auto& number : numbers(t)) {
+        for (const auto& number : w.numbers()) {
             if (has(t.substr(number.end, 12), "half")) {
                 w.param("half_lives", number.value);
             }
@@ -1066,7 +1092,7 @@ bool recognise_washout(const Work& w) {
 // --- concept mentions: drug classes and drugs -------------------------------------------------
 std::vector<std::string> therapy_concepts(const Work& w) {
     std::vector<std::string> ids;
-    for (const auto& mention : w.concepts.mentions(w.text)) {
+    for (const auto& mention : w.mentions()) {
         const std::string& id = w.concepts.id(mention.concept_id);
         if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
             ids.push_back(id);
@@ -1149,7 +1175,7 @@ bool recognise_progression(const Work& w) {
     }
     w.set(CriterionType::prior_therapy_progression);
     w.param("agent_class", agent_class);
-    for (const auto& duration : durations(t)) {
+    for (const auto& duration : w.durations()) {
         const auto before = t.substr(0, duration.begin);
         const auto near = before.substr(before.size() >= 45 ? before.size() - 45 : 0);
         const auto after = t.substr(duration.end, 40);
@@ -1193,7 +1219,7 @@ bool recognise_progression(const Work& w) {
             w.param("max_gap_days", std::round(duration.days));
         }
     }
-    for (const auto& number : numbers(t)) {
+    for (const auto& number : w.numbers()) {
         const auto after = t.substr(number.end, 12);
         if (has_any(after, {" dose", " infusion", " administration"})) {
             w.param("min_doses", number.value);
@@ -1254,7 +1280,7 @@ bool recognise_prior_lines(const Work& w) {
         {"one", 1}, {"two", 2}, {"three", 3}, {"four", 4}, {"five", 5}};
     std::optional<double> count;
     std::string comparator;
-    for (const auto& number : numbers(t)) {
+    for (const auto& number : w.numbers()) {
         if (number.value <= 10 && has_any(t.substr(number.end, 30), {"line", "regimen", "prior"})) {
             count = number.value;
             comparator = comparator_at(t, number);
@@ -1495,7 +1521,7 @@ bool recognise_measurable(const Work& w) {
     } else if (has(t, "rano")) {
         w.param("standard", std::string{"RANO"});
     }
-    for (const auto& number : numbers(t)) {
+    for (const auto& number : w.numbers()) {
         const auto after = t.substr(number.end, 4);
         if (has(after, "mm") || has(after, "cm")) {
             w.param("min_size_mm", has(after, "cm") ? number.value * 10 : number.value);
@@ -2037,7 +2063,7 @@ CompiledCriteria compile_criteria(std::string_view text, const ConceptGraph& con
     for (std::size_t i = 0; i < compiled.criteria.size(); ++i) {
         Criterion& criterion = compiled.criteria[i];
         const std::string normalised = normalise_criterion_text(criterion.text);
-        const Work work{normalised, concepts, criterion};
+        const Work work{normalised, concepts, criterion, std::nullopt, std::nullopt, std::nullopt};
         // A parent line ending in a colon introduces its sub-criteria, unless it states the rule
         // and lists exceptions ("CNS metastases, with the following exceptions:").
         // A parent line that only leads into its sub-criteria ("Adequate organ function as
