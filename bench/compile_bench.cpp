@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
 
     std::vector<std::string> texts;
     for (const auto& entry : fs::recursive_directory_iterator{corpus}) {
-        if (entry.path().extension() != ".json" || entry.path().parent_path().filename() == "pages") {
+        if (entry.path().extension() != ".json" ||
+            entry.path().parent_path().filename() == "pages") {
             continue;
         }
         std::ifstream in{entry.path(), std::ios::binary};
@@ -62,12 +63,13 @@ int main(int argc, char** argv) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double trials = static_cast<double>(texts.size()) * repeat;
-    fmt::print("{} trials x {} passes in {:.2f} s: {:.0f} trials/s, {:.0f} criteria/s on one core\n",
-               texts.size(),
-               repeat,
-               seconds,
-               trials / seconds,
-               static_cast<double>(criteria) / seconds);
+    fmt::print(
+        "{} trials x {} passes in {:.2f} s: {:.0f} trials/s, {:.0f} criteria/s on one core\n",
+        texts.size(),
+        repeat,
+        seconds,
+        trials / seconds,
+        static_cast<double>(criteria) / seconds);
     fmt::print("coverage over the corpus: {} of {} criterion lines typed ({:.1f} %)\n",
                coverage.typed,
                coverage.lines,
