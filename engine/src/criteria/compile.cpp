@@ -231,8 +231,15 @@ bool recognise_pregnancy(const Work& w) {
                                     "lactating",
                                     "lactation",
                                     "nursing"});
-    const bool test =
-        has_any(t, {"pregnancy test", "serum hcg", "urine hcg", "beta-hcg", "b-hcg", "beta hcg"});
+    const bool test = has_any(t,
+                              {"pregnancy test",
+                               "serum hcg",
+                               "urine hcg",
+                               "beta-hcg",
+                               "b-hcg",
+                               "beta hcg",
+                               "chorionic",
+                               "hcg test"});
     const bool contraception = has_any(t,
                                        {"contracept",
                                         "birth control",
@@ -262,7 +269,8 @@ bool recognise_pregnancy(const Work& w) {
                                                    "intrauterine",
                                                    "condom",
                                                    "hormonal method"});
-    if (contraception && !test && contraception_at < pregnancy_at) {
+    if (contraception && contraception_at < pregnancy_at &&
+        contraception_at < find_any(t, {"pregnancy test", "hcg", "chorionic"})) {
         w.set(CriterionType::administrative);
         w.param("what", std::string{"contraception"});
         return true;
@@ -361,21 +369,65 @@ bool recognise_brain(const Work& w) {
         return false;
     }
     w.set(CriterionType::brain_metastases);
-    if (has_any(t, {"leptomeningeal", "carcinomatous meningitis", "meningeal"})) {
+    if (has_any(t, {"leptomeningeal", "meningitis", "meningeal"}) || has_word(t, "lmd")) {
         w.param("leptomeningeal", std::string{"excluded"});
     }
-    if (has_any(t, {"treated", "stable", "asymptomatic", "previously irradiated"})) {
+    // `allowed`: which brain metastases the trial accepts (docs/criteria.md).
+    const bool inclusion = w.criterion.kind == CriterionKind::inclusion;
+    if (inclusion && has_any(t,
+                             {"at least one",
+                              "measurable",
+                              "untreated",
+                              "not previously treated",
+                              "previously untreated",
+                              "not treated"})) {
+        w.param("allowed", std::string{"active"}); // a trial for brain metastases
+    } else if (has_any(t,
+                       {"treated",
+                        "stable",
+                        "previously irradiated",
+                        "exception",
+                        "except",
+                        "unless",
+                        "allowed",
+                        "eligible",
+                        "permitted"})) {
         w.param("allowed",
                 std::string{has(t, "asymptomatic") && !has(t, "treated") ? "asymptomatic"
                                                                          : "treated_stable"});
+    } else if (has_any(t, {"asymptomatic"})) {
+        w.param("allowed", std::string{"asymptomatic"});
     } else if (has_any(t, {"active", "untreated", "symptomatic", "progressive"})) {
         w.param("allowed", std::string{"treated_stable"});
+    } else if (!inclusion) {
+        w.param("allowed", std::string{"none"}); // "History of or current CNS metastases"
     }
+    // A window belongs to the steroids or to the imaging, whichever was named last before it.
     for (const auto& duration : w.durations()) {
         const auto before = t.substr(0, duration.begin);
-        if (has_any(before.substr(before.size() >= 60 ? before.size() - 60 : 0),
-                    {"steroid", "corticosteroid", "dexamethasone"})) {
-            w.param("steroid_free_days", std::round(duration.days));
+        const std::size_t steroid = std::max(
+            {before.rfind("steroid"), before.rfind("dexamethasone"), before.rfind("prednison")},
+            [](std::size_t a, std::size_t b) {
+                return (a == std::string_view::npos ? 0 : a + 1) <
+                       (b == std::string_view::npos ? 0 : b + 1);
+            });
+        const std::size_t stable = std::max({before.rfind("stable"),
+                                             before.rfind("stability"),
+                                             before.rfind("progression"),
+                                             before.rfind("mri"),
+                                             before.rfind("imaging"),
+                                             before.rfind("treated")},
+                                            [](std::size_t a, std::size_t b) {
+                                                return (a == std::string_view::npos ? 0 : a + 1) <
+                                                       (b == std::string_view::npos ? 0 : b + 1);
+                                            });
+        const auto rank = [](std::size_t at) {
+            return at == std::string_view::npos ? 0 : at + 1;
+        };
+        if (rank(steroid) > rank(stable)) {
+            if (!w.criterion.param("steroid_free_days")) {
+                w.param("steroid_free_days", std::round(duration.days));
+            }
         } else if (!w.criterion.param("stable_days")) {
             w.param("stable_days", std::round(duration.days));
         }
@@ -1047,9 +1099,13 @@ bool recognise_washout(const Work& w) {
         return false;
     }
     if (has_any(t, {"clinical trial", "clinical study", "investigational"}) &&
-        has_any(t, {"participat", "enrolled", "enrolment", "enrollment in"})) {
+        has_any(t, {"participated in", "participation in", "participating in", "enrolled in"})) {
         therapy = "investigational";
         first = 0;
+    }
+    if (const std::size_t pd1 = find_any(t, {"pd-1", "pd1", "anti-pd", "pd-(l)1"}); pd1 < first) {
+        therapy = has_any(t, {"pd-l1", "pdl1", "pd-(l)1"}) ? "anti_pd_l1_pathway" : "anti_pd1";
+        first = pd1;
     }
     // A drug or class named before the generic word is the washout's subject (§5.10:
     // "last anti-PD-(L)1 >= 28 days").
@@ -1100,6 +1156,21 @@ std::vector<std::string> therapy_concepts(const Work& w) {
     }
     // Pattern-only class phrases the vocabulary does not hold as names.
     const auto t = w.text;
+    // "BRAF or MEK inhibitor", "BRAF and/or MEK inhibitors": both classes.
+    if (has_any(t,
+                {"braf or mek inhibitor",
+                 "braf and/or mek inhibitor",
+                 "braf and mek inhibitor",
+                 "braf/mek inhibitor",
+                 "braf and/or a mek inhibitor",
+                 "braf or a mek inhibitor"})) {
+        for (const char* id : {"braf_inhibitor", "mek_inhibitor"}) {
+            if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+                ids.emplace_back(id);
+            }
+        }
+        ids.erase(std::remove(ids.begin(), ids.end(), "mapk_pathway_inhibitor"), ids.end());
+    }
     // "anti-PD-1/ PD-L1inhibitor" and the like escape the lexicon's word boundaries; they are
     // the subject of the sentence when written, so they come first.
     const auto put_first = [&](const char* id) {
@@ -2092,10 +2163,17 @@ CompiledCriteria compile_criteria(std::string_view text, const ConceptGraph& con
         if (criterion.type == CriterionType::unparsed && has_children[i] &&
             is_group_text(normalised)) {
             criterion.type = CriterionType::group;
-            criterion.params.push_back(
-                {"mode",
-                 std::string{has_any(normalised, {"one of", "any of", "either", " or "}) ? "any"
-                                                                                         : "all"}});
+            criterion.params.push_back({"mode",
+                                        std::string{has_any(normalised,
+                                                            {"one of",
+                                                             "any of",
+                                                             "either",
+                                                             " or ",
+                                                             "defined as",
+                                                             "minimum of one",
+                                                             "at least one"})
+                                                        ? "any"
+                                                        : "all"}});
         }
         criterion.negated =
             criterion.type != CriterionType::unparsed && negated_statement(normalised);
