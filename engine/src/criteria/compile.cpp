@@ -779,6 +779,19 @@ bool recognise_steroids(const Work& w) {
     if (has_any(t, {"pneumonitis", "interstitial lung"})) {
         return false; // "pneumonitis that required steroids" is about the lung
     }
+    int therapies = 0;
+    for (const std::string_view other : {"surgery",
+                                         "chemotherapy",
+                                         "radiation",
+                                         "radiotherapy",
+                                         "investigational",
+                                         "vaccin",
+                                         "biologic"}) {
+        therapies += has(t, other) ? 1 : 0;
+    }
+    if (therapies >= 2) {
+        return false; // a list of washouts that mentions steroids among others
+    }
     if (!has_any(t,
                  {"steroid",
                   "prednisone",
@@ -1050,7 +1063,6 @@ bool recognise_washout(const Work& w) {
           "checkpoint",
           "prior therapy",
           "prior treatment",
-          "last dose",
           "cytotoxic",
           "interleukin",
           "interferon",
@@ -1104,7 +1116,10 @@ bool recognise_washout(const Work& w) {
         first = 0;
     }
     if (const std::size_t pd1 = find_any(t, {"pd-1", "pd1", "anti-pd", "pd-(l)1"}); pd1 < first) {
-        therapy = has_any(t, {"pd-l1", "pdl1", "pd-(l)1"}) ? "anti_pd_l1_pathway" : "anti_pd1";
+        therapy = has_any(t, {"ctla-4", "ctla4", "cytotoxic t-lymphocyte"})
+                      ? "immune_checkpoint_inhibitor"
+                  : has_any(t, {"pd-l1", "pdl1", "pd-(l)1"}) ? "anti_pd_l1_pathway"
+                                                             : "anti_pd1";
         first = pd1;
     }
     // A drug or class named before the generic word is the washout's subject (§5.10:
@@ -1368,6 +1383,14 @@ bool recognise_prior_lines(const Work& w) {
             }
         }
     }
+    if (!count &&
+        has_any(t, {"prior lines", "previous lines", "prior line of", "line of therapy"}) &&
+        (w.criterion.kind == CriterionKind::exclusion ||
+         has_any(t, {"not eligible", "no prior"}))) {
+        w.set(CriterionType::prior_lines);
+        w.param("max_lines", 0.0);
+        return true;
+    }
     if (!count) {
         return false;
     }
@@ -1427,7 +1450,11 @@ bool recognise_prior_therapy(const Work& w) {
     }
     const bool advanced =
         has_any(t, {"metastatic", "advanced", "unresectable"}) && !has(t, "adjuvant");
-    if (ids.empty() && advanced && has_any(t, {"systemic", "anticancer", "anti-cancer"}) &&
+    const bool generic_only = std::all_of(ids.begin(), ids.end(), [](const std::string& id) {
+        return id == "chemotherapy" || id == "immunotherapy" || id == "targeted_therapy" ||
+               id == "immune_checkpoint_inhibitor";
+    });
+    if (generic_only && advanced && has_any(t, {"systemic", "anticancer", "anti-cancer"}) &&
         (w.criterion.kind == CriterionKind::exclusion || negated_statement(t))) {
         // "No prior systemic therapy for metastatic disease": a first-line trial (§5.2).
         w.set(CriterionType::prior_lines);
@@ -2053,8 +2080,15 @@ bool recognise_tissue(const Work& w) {
                   "accessible",
                   "mandatory",
                   "undergo"}) ||
-        (has_any(t, {"expression", "positive", "mutation", "status"}) &&
-         !has_any(t, {"provide", "available", "submit", "provision", "willing"}))) {
+        (has_any(t, {"expression", "positive", "mutation", "status"}) && !has_any(t,
+                                                                                  {"provide",
+                                                                                   "available",
+                                                                                   "submit",
+                                                                                   "provision",
+                                                                                   "willing",
+                                                                                   "representative",
+                                                                                   "blocks",
+                                                                                   "slides"}))) {
         return false; // a mention of tissue, or a biomarker measured on it
     }
     w.set(CriterionType::administrative);
@@ -2085,6 +2119,7 @@ constexpr Recogniser recognisers[] = {
     recognise_hla,
     recognise_pregnancy,
     recognise_tissue,
+    recognise_prior_lines,
     recognise_progression,
     recognise_brain,
     recognise_performance,
@@ -2101,7 +2136,6 @@ constexpr Recogniser recognisers[] = {
     recognise_cardiac,
     recognise_hypersensitivity,
     recognise_washout,
-    recognise_prior_lines,
     recognise_prior_therapy,
     recognise_biomarker,
     recognise_measurable,
