@@ -2168,6 +2168,7 @@ CompiledCriteria compile_criteria(std::string_view text, const ConceptGraph& con
     for (std::size_t i = 0; i < compiled.criteria.size(); ++i) {
         Criterion& criterion = compiled.criteria[i];
         const std::string normalised = normalise_criterion_text(criterion.text);
+        index_text(normalised);
         const Work work{normalised, concepts, criterion, std::nullopt, std::nullopt, std::nullopt};
         // A parent line ending in a colon introduces its sub-criteria, unless it states the rule
         // and lists exceptions ("CNS metastases, with the following exceptions:").
@@ -2212,6 +2213,7 @@ CompiledCriteria compile_criteria(std::string_view text, const ConceptGraph& con
         criterion.negated =
             criterion.type != CriterionType::unparsed && negated_statement(normalised);
     }
+    index_text({}); // the text indexed above is gone
     return compiled;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 #include <cctype>
 #include <cstdlib>
 #include <utility>
@@ -20,11 +21,48 @@ bool is_digit(char c) {
 
 } // namespace
 
+namespace {
+
+struct PairIndex {
+    const char* data = nullptr;
+    std::size_t size = 0;
+    std::bitset<65536> pairs;
+};
+
+thread_local PairIndex pair_index;
+
+std::size_t pair_of(char a, char b) {
+    return (static_cast<std::size_t>(static_cast<unsigned char>(a)) << 8U) |
+           static_cast<unsigned char>(b);
+}
+
+} // namespace
+
+void index_text(std::string_view text) {
+    pair_index.pairs.reset();
+    for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+        pair_index.pairs.set(pair_of(text[i], text[i + 1]));
+    }
+    pair_index.data = text.data();
+    pair_index.size = text.size();
+}
+
 bool has(std::string_view text, std::string_view part) {
+    if (part.size() >= 2 && text.data() == pair_index.data && text.size() == pair_index.size) {
+        // Every byte pair of the needle must occur in the text; most needles fail at once.
+        for (std::size_t i = 0; i + 1 < part.size(); i += 2) {
+            if (!pair_index.pairs.test(pair_of(part[i], part[i + 1]))) {
+                return false;
+            }
+        }
+    }
     return text.find(part) != std::string_view::npos;
 }
 
 bool has_word(std::string_view text, std::string_view word) {
+    if (!has(text, word)) {
+        return false;
+    }
     for (std::size_t at = text.find(word); at != std::string_view::npos;
          at = text.find(word, at + 1)) {
         const bool left = at == 0 || !is_alnum(text[at - 1]);

@@ -12,6 +12,11 @@
 
 namespace trialmatch::engine::criteria_detail {
 
+/// Indexes the byte pairs of `text` so that has() and its relatives can reject most needles
+/// without scanning; later calls on exactly this text (same characters in memory) use the
+/// index, calls on other texts search as usual. One text per thread.
+void index_text(std::string_view text);
+
 bool has(std::string_view text, std::string_view part);
 
 /// `word` at word boundaries (letters and digits do not continue it on either side).
