@@ -360,7 +360,7 @@ bool recognise_brain(const Work& w) {
     }
     // "Radiotherapy within 2 weeks (1 week for brain lesions)" is a washout; "Histologically
     // confirmed melanoma with brain metastases" names the disease of a brain-metastasis trial.
-    if (has_any(t.substr(0, 25),
+    if (has_any(t.substr(0, 40),
                 {"radiotherapy", "radiation", "any prior srt", "prior srt", "palliative radio"}) &&
         !w.durations().empty()) {
         return false;
@@ -465,7 +465,7 @@ const std::vector<Analyte>& analytes() {
         {"albumin", {"albumin"}},
         {"INR", {"inr", "international normalized ratio", "international normalised ratio"}},
         {"aPTT", {"aptt", "ptt", "partial thromboplastin"}},
-        {"PT", {"prothrombin time"}},
+        {"PT", {"prothrombin time", "pt"}},
         {"LDH", {"ldh", "lactate dehydrogenase"}},
         {"lipase", {"lipase", "amylase"}},
         {"TSH", {"tsh", "thyroid"}},
@@ -569,6 +569,9 @@ bool recognise_lab(const Work& w) {
                 std::string unit = unit_after(t, number);
                 if (analyte == "haemoglobin" && (unit == "g/d" || unit == "grams/ul")) {
                     unit = "g/dl"; // DOMAIN.md §5.9 typos
+                }
+                if ((analyte == "bilirubin" || analyte == "creatinine") && unit == "mg/ml") {
+                    unit = "mg/dl"; // a serum value in mg/mL is a typo for mg/dL
                 }
                 double value = number.value;
                 std::string engine_unit;
@@ -698,6 +701,16 @@ bool recognise_infection(const Work& w) {
     if (tb) {
         w.list_param("infections", "TB");
     }
+    const std::size_t except = find_any(t, {"except", "other than"});
+    const std::size_t named = find_any(t, {"hiv", "hepatitis", "hbv", "hcv", "tuberculosis"});
+    if (active && except != std::string_view::npos && except < named &&
+        find_any(t, {"active infection", "infection requiring"}) < except) {
+        // "active infection requiring systemic therapy (except HBV, HCV, HIV)": the exceptions
+        // are not what the criterion is about.
+        w.criterion.params.clear();
+        w.list_param("infections", "active_infection");
+        return true;
+    }
     if (active && !hiv && !hbv && !hcv && !tb) {
         w.list_param("infections", "active_infection");
     }
@@ -823,6 +836,9 @@ bool recognise_steroids(const Work& w) {
 // --- §5.11: immune-related adverse events -----------------------------------------------------
 bool recognise_immune_ae(const Work& w) {
     const auto t = w.text;
+    if (has_any(t, {"autoimmune disease", "progression", "progressed", "progressive"})) {
+        return false; // autoimmune disease, or "progression (resistance, toxicity) on PD-1"
+    }
     const bool immune = has_any(
         t, {"immune-related", "immune related", "irae", "immune-mediated", "immune mediated"});
     const bool adverse = has_any(t,
@@ -1215,7 +1231,8 @@ bool is_pd1_family(const ConceptGraph& graph, const std::string& id) {
 bool recognise_progression(const Work& w) {
     const auto t = w.text;
     if (!has_any(t,
-                 {"progress",
+                 {"continued for",
+                  "progress",
                   "refractory",
                   "resistan",
                   "relapse",
@@ -2119,12 +2136,12 @@ constexpr Recogniser recognisers[] = {
     recognise_hla,
     recognise_pregnancy,
     recognise_tissue,
+    recognise_immune_ae,
     recognise_prior_lines,
     recognise_progression,
     recognise_brain,
     recognise_performance,
     recognise_life_expectancy,
-    recognise_immune_ae,
     recognise_pneumonitis,
     recognise_autoimmune,
     recognise_transplant,
