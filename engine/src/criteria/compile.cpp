@@ -1844,16 +1844,28 @@ bool recognise_condition(const Work& w) {
     return true;
 }
 
+/// A named list of keywords; words of three letters or fewer must stand as whole words.
+struct KeywordKind {
+    std::string_view name;
+    std::vector<std::string_view> words;
+};
+
+/// The first kind, in list order, one of whose words the text contains; nullptr if none.
+const KeywordKind* first_kind(std::string_view t, const std::vector<KeywordKind>& kinds) {
+    for (const auto& kind : kinds) {
+        for (const auto word : kind.words) {
+            if (word.size() <= 3 ? has_word(t, word) : has(t, word)) {
+                return &kind;
+            }
+        }
+    }
+    return nullptr;
+}
+
 // --- comorbidities and residual toxicity ------------------------------------------------------
 bool recognise_comorbidity(const Work& w) {
     const auto t = w.text;
-
-    struct Named {
-        std::string_view condition;
-        std::vector<std::string_view> words;
-    };
-
-    static const std::vector<Named> kinds{
+    static const std::vector<KeywordKind> kinds{
         {"pneumonitis", {"pneumonitis", "interstitial lung", "pulmonary fibrosis", "ild"}},
         {"unresolved_toxicity",
          {"resolved to grade",
@@ -1923,33 +1935,19 @@ bool recognise_comorbidity(const Work& w) {
         {"pulmonary", {"copd", "pulmonary", "oxygen", "respiratory", "asthma", "dyspnea"}},
         {"surgery_recovery", {"recovered from surgery", "major surgery", "surgical procedure"}},
     };
-    for (const auto& kind : kinds) {
-        bool hit = false;
-        for (const auto word : kind.words) {
-            if (word.size() <= 3 ? has_word(t, word) : has(t, word)) {
-                hit = true;
-                break;
-            }
-        }
-        if (hit) {
-            w.set(CriterionType::comorbidity);
-            w.param("condition", std::string{kind.condition});
-            return true;
-        }
+    const KeywordKind* kind = first_kind(t, kinds);
+    if (kind == nullptr) {
+        return false;
     }
-    return false;
+    w.set(CriterionType::comorbidity);
+    w.param("condition", std::string{kind->name});
+    return true;
 }
 
 // --- administrative ---------------------------------------------------------------------------
 bool recognise_administrative(const Work& w) {
     const auto t = w.text;
-
-    struct Named {
-        std::string_view what;
-        std::vector<std::string_view> words;
-    };
-
-    static const std::vector<Named> kinds{
+    static const std::vector<KeywordKind> kinds{
         {"consent", {"consent", "sign", "legally authorized", "legally acceptable"}},
         {"tissue",
          {"tissue",
@@ -2045,16 +2043,13 @@ bool recognise_administrative(const Work& w) {
           "under tutorship",
           "curatorship"}},
     };
-    for (const auto& kind : kinds) {
-        for (const auto word : kind.words) {
-            if (word.size() <= 3 ? has_word(t, word) : has(t, word)) {
-                w.set(CriterionType::administrative);
-                w.param("what", std::string{kind.what});
-                return true;
-            }
-        }
+    const KeywordKind* kind = first_kind(t, kinds);
+    if (kind == nullptr) {
+        return false;
     }
-    return false;
+    w.set(CriterionType::administrative);
+    w.param("what", std::string{kind->name});
+    return true;
 }
 
 // --- tissue for research (administrative) -----------------------------------------------------
