@@ -4,6 +4,8 @@
 #include "trialmatch/data/vocabulary.hpp"
 #include "trialmatch/engine/criteria_compiler.hpp"
 
+#include <string>
+
 namespace trialmatch::cli {
 
 std::size_t compile_stale_criteria(const std::filesystem::path& store_path,
@@ -13,11 +15,13 @@ std::size_t compile_stale_criteria(const std::filesystem::path& store_path,
     const engine::ConceptGraph concepts = data::load_builtin_concepts();
     std::size_t compiled = 0;
     progress.begin("compiling eligibility criteria", 0);
+    std::string after;
     for (;;) {
-        const auto sources = store.stale_criteria(engine::criteria_compiler_version, batch);
+        const auto sources = store.stale_criteria(engine::criteria_compiler_version, batch, after);
         if (sources.empty()) {
             break;
         }
+        after = sources.back().nct_id;
         store.begin_batch();
         try {
             for (const auto& source : sources) {

@@ -20,4 +20,3 @@ CREATE TABLE criteria (
 ) WITHOUT ROWID;
 
 CREATE INDEX criteria_by_type ON criteria (type);
-CREATE INDEX trials_by_criteria_version ON trials (criteria_version);

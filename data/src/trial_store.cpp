@@ -1347,13 +1347,15 @@ bool TrialStore::is_removed(std::string_view nct_id) const {
 
 namespace trialmatch::data {
 
-std::vector<CriteriaSource> TrialStore::stale_criteria(int version, std::size_t limit) const {
+std::vector<CriteriaSource>
+TrialStore::stale_criteria(int version, std::size_t limit, std::string_view after) const {
     return translate("cannot read the store", [&] {
         auto& select = m_impl->statement(
-            "SELECT nct_id, criteria_text FROM trials WHERE criteria_version != ? "
+            "SELECT nct_id, criteria_text FROM trials WHERE nct_id > ? AND criteria_version != ? "
             "ORDER BY nct_id LIMIT ?");
-        select.bind(1, version);
-        select.bind(2, static_cast<std::int64_t>(limit));
+        select.bind(1, std::string{after});
+        select.bind(2, version);
+        select.bind(3, static_cast<std::int64_t>(limit));
         std::vector<CriteriaSource> sources;
         while (select.executeStep()) {
             sources.push_back({select.getColumn(0).getString(), select.getColumn(1).getString()});

@@ -279,3 +279,40 @@ TEST_CASE("projections of a known version never write history and never shrink t
     CHECK(*reverse.find(full.nct_id) == full);
     CHECK(reverse.history(full.nct_id).empty());
 }
+
+TEST_CASE("trials to compile are listed page by page and leave the list once compiled",
+          "[data][store]") {
+    test::TempDir dir;
+    data::TrialStore store{dir / "trials.db"};
+    store.begin_batch();
+    for (const char* id : {"NCT05000001", "NCT05000002", "NCT05000003"}) {
+        store.upsert(sample_trial(id), "{}");
+    }
+    store.commit_batch();
+
+    const auto first = store.stale_criteria(7, 2);
+    REQUIRE(first.size() == 2U);
+    CHECK(first[0].nct_id == "NCT05000001");
+    CHECK(first[1].nct_id == "NCT05000002");
+    const auto rest = store.stale_criteria(7, 2, first.back().nct_id);
+    REQUIRE(rest.size() == 1U);
+    CHECK(rest[0].nct_id == "NCT05000003");
+    CHECK(store.stale_criteria(7, 2, rest.back().nct_id).empty());
+
+    engine::Criterion criterion;
+    criterion.type = engine::CriterionType::age;
+    criterion.text = "Age >= 18";
+    criterion.params.push_back({"min_years", 18.0});
+    store.begin_batch();
+    CHECK(store.save_criteria("NCT05000002", {criterion}, 7));
+    store.commit_batch();
+    const auto after_save = store.stale_criteria(7, 10);
+    REQUIRE(after_save.size() == 2U);
+    CHECK(after_save[1].nct_id == "NCT05000003");
+    const auto stored = store.criteria("NCT05000002");
+    REQUIRE(stored.size() == 1U);
+    CHECK(stored[0].type == engine::CriterionType::age);
+    CHECK(stored[0].params == criterion.params);
+    // Another compiler version sees every trial as stale again.
+    CHECK(store.stale_criteria(8, 10).size() == 3U);
+}

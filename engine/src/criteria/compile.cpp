@@ -2182,11 +2182,11 @@ CompiledCriteria compile_criteria(std::string_view text, const ConceptGraph& con
         const std::string normalised = normalise_criterion_text(criterion.text);
         index_text(normalised);
         const Work work{normalised, concepts, criterion, std::nullopt, std::nullopt, std::nullopt};
-        // A parent line ending in a colon introduces its sub-criteria, unless it states the rule
-        // and lists exceptions ("CNS metastases, with the following exceptions:").
         // A parent line that only leads into its sub-criteria ("Adequate organ function as
         // defined below:") is a group; one that states a rule ("cardiovascular disease
-        // including any of the following:") keeps its own type.
+        // including any of the following:", "CNS metastases, with the following exceptions:")
+        // keeps its own type. Either becomes a group when it is left unclaimed and reads as the
+        // head of a list.
         const bool heads_list =
             has_children[i] &&
             !has_any(normalised, {"exception", "except", "unless", "including"}) &&

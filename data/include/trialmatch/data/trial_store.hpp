@@ -215,9 +215,12 @@ public:
     /// True if the trial is stored (live or removed).
     bool contains(std::string_view nct_id) const;
 
-    /// Up to `limit` trials whose criteria were not compiled by compiler `version` (new or
-    /// changed trials, or an older compiler), in NCT id order.
-    std::vector<CriteriaSource> stale_criteria(int version, std::size_t limit) const;
+    /// Up to `limit` trials after `after` (an NCT id; empty = from the start) whose criteria
+    /// were not compiled by compiler `version` (new or changed trials, or an older compiler), in
+    /// NCT id order. Pass the last id of one batch as `after` of the next, so that a pass over
+    /// the store reads each trial once.
+    std::vector<CriteriaSource>
+    stale_criteria(int version, std::size_t limit, std::string_view after = {}) const;
 
     /// Replaces the trial's compiled criteria and tags them with `version` (inside the caller's
     /// batch). False if the trial is not stored.
