@@ -884,6 +884,125 @@ bool recognise_immune_ae(const Work& w) {
     return true;
 }
 
+// --- residual toxicity of prior therapy --------------------------------------------------------
+// "Recovered from all prior anticancer therapy toxicities to grade <= 1 (except alopecia)". The
+// parameter is the highest residual grade a patient may still have, whichever way the line is
+// phrased: "<= grade 1" and "persistent toxicity grade >= 2" both give max_grade 1.
+bool recognise_prior_toxicity(const Work& w) {
+    const auto t = w.text;
+    const std::size_t exception_at =
+        std::min(find_any(t, {"except", "other than", "unless", "excluding"}), t.size());
+    const auto rule = t.substr(0, exception_at);
+    const bool toxicity = has_any(t,
+                                  {"toxicit",
+                                   "adverse event",
+                                   "adverse reaction",
+                                   "side effect",
+                                   "side-effect"}) ||
+                          has_any_word(t, {"ae", "aes"});
+    const bool recovery = has_any(t, {"recover", "resolved", "resolution", "resolve"});
+    const bool residual = has_any(t,
+                                  {"residual",
+                                   "persistent",
+                                   "persisting",
+                                   "outstanding",
+                                   "ongoing",
+                                   "unresolved",
+                                   "lingering",
+                                   "acute or chronic toxicit"});
+    const bool prior = has_any(t,
+                               {"prior", "previous", "anti-cancer", "anticancer", "earlier"}) ||
+                       has_any(t, {"treatment", "therapy", "therapies"});
+    if (!toxicity || !(recovery || residual) || !prior) {
+        return false;
+    }
+    // A washout ("surgery within 14 days, and recovered from it") or an infection with its
+    // damage is its own criterion that mentions recovery in passing.
+    if (!w.durations().empty() || has_any(rule, {"hepatitis", "hiv", "surgery", "surgical"})) {
+        return false;
+    }
+    // Toxicity of checkpoint inhibitors in particular is an immune AE criterion (§5.12).
+    if (has_any(rule,
+                {"immune-related",
+                 "immune related",
+                 "immune-mediated",
+                 "irae",
+                 "checkpoint",
+                 "immunotherapy",
+                 "immune therapy",
+                 "anti-pd",
+                 "pd-1",
+                 "ctla"})) {
+        return false;
+    }
+    w.set(CriterionType::prior_toxicity);
+    for (const auto& number : w.numbers()) {
+        if (number.value < 0 || number.value > 4 ||
+            number.value != std::floor(number.value)) {
+            continue;
+        }
+        std::string_view before = t.substr(0, number.begin);
+        while (!before.empty() && (before.back() == ' ' || before.back() == '(')) {
+            before.remove_suffix(1);
+        }
+        std::string comparator;
+        if (before.ends_with("grade")) {
+            comparator = comparator_at(t, Number{number.value, before.size() - 5, number.end});
+            if (comparator.empty()) {
+                comparator = comparator_at(t, number);
+            }
+        } else if (has(before.substr(before.size() >= 12 ? before.size() - 12 : 0), "grade")) {
+            comparator = comparator_at(t, number);
+        } else {
+            continue;
+        }
+        const auto after = t.substr(number.end, 16);
+        if (has_any(after, {"or less", "or lower", "or better", "or below", "or baseline"})) {
+            comparator = "<=";
+        } else if (has_any(after, {"or greater", "or higher", "or more", "or above", "or worse"})) {
+            comparator = ">=";
+        }
+        double max_grade = number.value;
+        if (comparator == "<" || comparator == ">=") {
+            max_grade = number.value - 1;
+        } else if (comparator.empty() && residual && !recovery) {
+            max_grade = number.value - 1; // "persistent grade 2 toxicity" excludes grade 2
+        }
+        w.param("max_grade", std::max(0.0, max_grade));
+        break;
+    }
+    if (!w.criterion.param("max_grade") && has(rule, "baseline")) {
+        w.param("max_grade", 0.0);
+    }
+    const auto exceptions = t.substr(exception_at);
+    static const std::vector<std::pair<std::string_view, std::string_view>> exempt{
+        {"alopecia", "alopecia"},
+        {"vitiligo", "vitiligo"},
+        {"neuropathy", "neuropathy"},
+        {"endocrin", "endocrinopathy"},
+        {"hypothyroid", "endocrinopathy"},
+        {"hormone replacement", "endocrinopathy"},
+        {"thyroid", "endocrinopathy"},
+        {"hypophysitis", "endocrinopathy"},
+        {"adrenal", "endocrinopathy"},
+        {"fatigue", "fatigue"},
+        {"ototoxic", "ototoxicity"},
+        {"hearing", "ototoxicity"},
+        {"laboratory", "laboratory"},
+        {"lab abnormalit", "laboratory"},
+        {"skin", "skin"},
+        {"anemia", "anaemia"},
+        {"anaemia", "anaemia"},
+        {"lymphopenia", "lymphopenia"},
+    };
+    for (const auto& [needle, name] : exempt) {
+        if (has(exceptions, needle)) {
+            w.list_param("exceptions", std::string{name});
+        }
+    }
+    return true;
+}
+
 // --- §5.16: cardiac ---------------------------------------------------------------------------
 bool recognise_cardiac(const Work& w) {
     const auto t = w.text;
@@ -1867,18 +1986,6 @@ bool recognise_comorbidity(const Work& w) {
     const auto t = w.text;
     static const std::vector<KeywordKind> kinds{
         {"pneumonitis", {"pneumonitis", "interstitial lung", "pulmonary fibrosis", "ild"}},
-        {"unresolved_toxicity",
-         {"resolved to grade",
-          "recovered to grade",
-          "resolution to grade",
-          "toxicities from prior",
-          "toxicity from prior",
-          "ctcae grade",
-          "recovered from",
-          "residual toxic",
-          "adverse events due to",
-          "adverse events from prior",
-          "to baseline or grade"}},
         {"uncontrolled_illness",
          {"intercurrent illness",
           "uncontrolled",
@@ -2131,6 +2238,7 @@ constexpr Recogniser recognisers[] = {
     recognise_hla,
     recognise_pregnancy,
     recognise_tissue,
+    recognise_prior_toxicity,
     recognise_immune_ae,
     recognise_prior_lines,
     recognise_progression,

@@ -7,7 +7,7 @@ namespace trialmatch::engine {
 
 namespace {
 
-constexpr std::array<std::pair<CriterionType, std::string_view>, 28> type_names{{
+constexpr std::array<std::pair<CriterionType, std::string_view>, 29> type_names{{
     {CriterionType::condition, "condition"},
     {CriterionType::disease_stage, "disease_stage"},
     {CriterionType::measurable_disease, "measurable_disease"},
@@ -32,6 +32,7 @@ constexpr std::array<std::pair<CriterionType, std::string_view>, 28> type_names{
     {CriterionType::sex, "sex"},
     {CriterionType::cardiac, "cardiac"},
     {CriterionType::hypersensitivity, "hypersensitivity"},
+    {CriterionType::prior_toxicity, "prior_toxicity"},
     {CriterionType::comorbidity, "comorbidity"},
     {CriterionType::administrative, "administrative"},
     {CriterionType::group, "group"},

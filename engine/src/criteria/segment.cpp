@@ -325,6 +325,96 @@ bool starts_lowercase(std::string_view text) {
     return !text.empty() && std::islower(static_cast<unsigned char>(text[0])) != 0;
 }
 
+bool is_digit(char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+}
+
+/// Whether the text numbers its items "I 1." / "E 1." at the start of a line.
+bool uses_section_numbering(std::string_view text) {
+    for (std::size_t at = 0; at + 4 < text.size(); at = text.find('\n', at) + 1) {
+        std::size_t i = at;
+        while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) {
+            ++i;
+        }
+        if (i + 3 < text.size() && (text[i] == 'I' || text[i] == 'E') && text[i + 1] == ' ' &&
+            is_digit(text[i + 2])) {
+            return true;
+        }
+        if (text.find('\n', at) == std::string_view::npos) {
+            break;
+        }
+    }
+    return false;
+}
+
+/// Offsets (within `body`) of "I 12. " / "E 2. " item markers that a run-on line carries after
+/// the end of a sentence: "Life expectancy of at least 3 months. I 12. Female and male ...".
+std::vector<std::size_t> run_on_markers(std::string_view body) {
+    std::vector<std::size_t> markers;
+    for (std::size_t at = 2; at + 5 < body.size(); ++at) {
+        if ((body[at] != 'I' && body[at] != 'E') || body[at - 1] != ' ' ||
+            (body[at - 2] != '.' && body[at - 2] != ')' && body[at - 2] != ']') ||
+            body[at + 1] != ' ' || !is_digit(body[at + 2])) {
+            continue;
+        }
+        std::size_t end = at + 2;
+        while (end < body.size() && is_digit(body[end])) {
+            ++end;
+        }
+        if (end - at > 4 || end + 2 >= body.size() || body[end] != '.' || body[end + 1] != ' ' ||
+            std::isupper(static_cast<unsigned char>(body[end + 2])) == 0) {
+            continue;
+        }
+        markers.push_back(at);
+    }
+    return markers;
+}
+
+/// Splits criteria that run several "I n." items together on one line; each piece keeps its own
+/// source range, so every byte of the text still belongs to exactly one criterion.
+void split_run_on_items(std::string_view text, std::vector<Criterion>& criteria) {
+    if (!uses_section_numbering(text)) {
+        return;
+    }
+    std::vector<Criterion> result;
+    std::vector<std::size_t> new_index(criteria.size());
+    for (std::size_t i = 0; i < criteria.size(); ++i) {
+        Criterion criterion = std::move(criteria[i]);
+        if (criterion.parent) {
+            criterion.parent = new_index[*criterion.parent];
+        }
+        const std::string_view body = text.substr(criterion.begin, criterion.end - criterion.begin);
+        const auto markers = run_on_markers(body);
+        const std::size_t origin = criterion.begin;
+        const std::size_t origin_line = criterion.first_line;
+        const auto line_of = [&](std::size_t offset) {
+            return origin_line + static_cast<std::size_t>(std::count(
+                                     text.begin() + static_cast<std::ptrdiff_t>(origin),
+                                     text.begin() + static_cast<std::ptrdiff_t>(offset),
+                                     '\n'));
+        };
+        std::size_t begin = origin;
+        for (const std::size_t marker : markers) {
+            Criterion head = criterion;
+            head.begin = begin;
+            head.end = origin + marker - 1; // without the space before the marker
+            head.last_line = line_of(head.end);
+            result.push_back(std::move(head));
+            std::size_t item = origin + marker + 2;
+            while (is_digit(text[item])) {
+                ++item;
+            }
+            begin = item + 2; // past ". "
+            criterion.first_line = line_of(begin);
+            criterion.parent = std::nullopt; // "I n." items are top level
+        }
+        criterion.begin = begin;
+        result.push_back(std::move(criterion));
+        new_index[i] = result.size() - 1;
+    }
+    criteria = std::move(result);
+}
+
 } // namespace
 
 CompiledCriteria segment_criteria(std::string_view text) {
@@ -446,6 +536,7 @@ CompiledCriteria segment_criteria(std::string_view text) {
         }
         previous_blank = false;
     }
+    split_run_on_items(text, result.criteria);
     for (auto& criterion : result.criteria) {
         criterion.text = std::string{text.substr(criterion.begin, criterion.end - criterion.begin)};
     }

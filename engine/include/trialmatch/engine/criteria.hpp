@@ -13,7 +13,7 @@ namespace trialmatch::engine {
 
 /// Bumped whenever compiling the same text can give a different result; stored trials compiled
 /// by another version are recompiled.
-inline constexpr int criteria_compiler_version = 4;
+inline constexpr int criteria_compiler_version = 5;
 
 enum class CriterionKind { inclusion, exclusion };
 
@@ -42,6 +42,7 @@ enum class CriterionType {
     sex,
     cardiac,
     hypersensitivity,
+    prior_toxicity,
     comorbidity,
     administrative,
     group,
