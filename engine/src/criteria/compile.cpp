@@ -127,6 +127,42 @@ bool recognise_age(const Work& w) {
     return found;
 }
 
+// --- sex: "Male >= 18 years of age", "Female patients only" ---------------------------------------
+// A line that opens with one sex and is not about contraception or pregnancy; any age bound on
+// the same line is kept with it.
+bool recognise_sex(const Work& w) {
+    const auto t = w.text;
+    std::string sex;
+    for (const auto& [word, name] : std::initializer_list<std::pair<std::string_view, std::string_view>>{
+             {"male ", "male"},
+             {"males ", "male"},
+             {"men ", "male"},
+             {"female ", "female"},
+             {"females ", "female"},
+             {"women ", "female"}}) {
+        if (t.starts_with(word)) {
+            sex = name;
+            break;
+        }
+    }
+    if (sex.empty() || has_any(t.substr(0, 24), {" or ", " and ", "/"}) ||
+        has_any(t,
+                {"contracept",
+                 "pregnan",
+                 "childbearing",
+                 "child-bearing",
+                 "reproductive",
+                 "sperm",
+                 "partner",
+                 "breast"})) {
+        return false;
+    }
+    recognise_age(w);
+    w.set(CriterionType::sex);
+    w.param("sex", sex);
+    return true;
+}
+
 // --- §5.8: ECOG / Karnofsky / Lansky ----------------------------------------------------------
 bool recognise_performance(const Work& w) {
     const auto t = w.text;
@@ -636,12 +672,55 @@ bool recognise_lab(const Work& w) {
     }
     if (!alt.empty()) {
         w.param("alt_condition", alt);
-        // The alternative threshold: the first multiple of ULN not used by an analyte above.
+        // The alternative threshold is the one nearest the condition: "(<= 5 x ULN if liver
+        // metastases)" or "patients with liver metastasis <= 5 x ULN" or "Gilbert's syndrome,
+        // who must have a total bilirubin < 3.0 mg/dL". Failing that, the first multiple of
+        // ULN not used by an analyte above.
+        const std::size_t alt_at = alt == "gilbert" ? t.find("gilbert")
+                                                    : find_any(t,
+                                                               {"liver metast",
+                                                                "hepatic metast",
+                                                                "liver involvement",
+                                                                "liver mets",
+                                                                "hepatic involvement",
+                                                                "metastases to the liver",
+                                                                "liver lesion"});
+        const Number* nearest = nullptr;
+        std::size_t nearest_distance = 0;
         for (const auto& number : all_numbers) {
-            if (std::find(used.begin(), used.end(), number.begin) == used.end() &&
-                is_uln_multiple(t, number)) {
-                w.param("alt_uln_multiple", number.value);
-                break;
+            const bool uln = is_uln_multiple(t, number);
+            const bool mg = has(t.substr(number.end, 8), "mg/dl");
+            if (std::find(used.begin(), used.end(), number.begin) != used.end() || (!uln && !mg)) {
+                continue;
+            }
+            std::size_t distance = 0;
+            if (number.begin > alt_at) {
+                distance = number.begin - alt_at;
+                if (distance > 80) {
+                    continue;
+                }
+            } else {
+                distance = alt_at - number.end;
+                if (distance > 40 || has(t.substr(number.end, distance), ";")) {
+                    continue;
+                }
+            }
+            if (nearest == nullptr || distance < nearest_distance) {
+                nearest = &number;
+                nearest_distance = distance;
+            }
+        }
+        if (nearest != nullptr && !is_uln_multiple(t, *nearest)) {
+            w.param("alt_value", nearest->value);
+        } else if (nearest != nullptr) {
+            w.param("alt_uln_multiple", nearest->value);
+        } else {
+            for (const auto& number : all_numbers) {
+                if (std::find(used.begin(), used.end(), number.begin) == used.end() &&
+                    is_uln_multiple(t, number)) {
+                    w.param("alt_uln_multiple", number.value);
+                    break;
+                }
             }
         }
     }
@@ -775,6 +854,14 @@ bool recognise_autoimmune(const Work& w) {
                   "scleroderma"})) {
         return false;
     }
+    // "A condition requiring systemic corticosteroids ... permitted in the absence of active
+    // autoimmune disease" is the steroid rule (§5.13); autoimmune disease is its exception.
+    const std::size_t steroid_at =
+        find_any(t, {"corticosteroid", "steroid", "prednisone", "immunosuppress"});
+    if (steroid_at < find_any(t, {"autoimmun", "auto-immune"}) &&
+        steroid_at < find_any(t, {"inflammatory bowel", "crohn", "colitis", "lupus"})) {
+        return false;
+    }
     w.set(CriterionType::autoimmune_disease);
     if (has_any(t, {"active", "requiring", "required", "requires"})) {
         w.param("active", true);
@@ -836,7 +923,10 @@ bool recognise_steroids(const Work& w) {
 // --- §5.11: immune-related adverse events -----------------------------------------------------
 bool recognise_immune_ae(const Work& w) {
     const auto t = w.text;
-    if (has_any(t, {"autoimmune disease", "progression", "progressed", "progressive"})) {
+    if (has(t, "autoimmune disease") ||
+        (has_any(t, {"progression", "progressed", "progressive"}) &&
+         find_any(t, {"progression", "progressed", "progressive"}) <
+             find_any(t, {"toxicit", "adverse", "irae", "intoleran"}))) {
         return false; // autoimmune disease, or "progression (resistance, toxicity) on PD-1"
     }
     const bool immune = has_any(
@@ -847,10 +937,12 @@ bool recognise_immune_ae(const Work& w) {
                                   "toxicit",
                                   "irae",
                                   "life-threatening",
+                                  "autoimmune manifestation",
                                   "side effect"}) ||
                          has_any_word(t, {"ae", "aes", "trae", "traes"});
     const bool checkpoint = has_any(t,
                                     {"immunotherapy",
+                                     "immune therapy",
                                      "checkpoint",
                                      "anti-pd",
                                      "pd-1",
@@ -1563,6 +1655,11 @@ bool recognise_prior_therapy(const Work& w) {
     if (!treated) {
         return false;
     }
+    // "be eligible for standard therapy with pembrolizumab" is about the future.
+    if (!has_any(t, {"prior", "previous", "received", "receiving", "exposure", "exposed"}) &&
+        has_any(t, {"eligible for", "candidate for", "candidates for", "eligible to receive"})) {
+        return false;
+    }
     auto ids = therapy_concepts(w);
     const bool generic = has_any(t,
                                  {"systemic therapy",
@@ -1935,6 +2032,33 @@ bool recognise_condition(const Work& w) {
         }
         return true;
     }
+    // "Metastatic disease as documented ...", "Unresectable melanoma": the stage is the subject
+    // of the line, with no cancer named or the cancer only as its noun.
+    const bool cancer_named = has_any(t,
+                                      {"melanoma",
+                                       "carcinoma",
+                                       "cancer",
+                                       "tumor",
+                                       "tumour",
+                                       "neoplasm",
+                                       "malignan",
+                                       "sarcoma",
+                                       "lymphoma",
+                                       "myeloma",
+                                       "glioma"});
+    const bool stage_leads = !stages.empty() && has_any(t.substr(0, 14),
+                                                        {"unresectable",
+                                                         "metastatic",
+                                                         "advanced",
+                                                         "locally advanced",
+                                                         "inoperable",
+                                                         "recurrent"});
+    if (!stages.empty() && (!cancer_named || (stage_leads && !confirmed &&
+                                              concepts.size() == 1 && concepts[0] == "melanoma"))) {
+        w.set(CriterionType::disease_stage);
+        w.param("stages", stages);
+        return true;
+    }
     if (concepts.empty()) {
         if (stages.empty() && !named_disease) {
             // A disease word alone ("Known disease ...") is too vague to call.
@@ -2042,6 +2166,9 @@ bool recognise_comorbidity(const Work& w) {
         {"pulmonary", {"copd", "pulmonary", "oxygen", "respiratory", "asthma", "dyspnea"}},
         {"surgery_recovery", {"recovered from surgery", "major surgery", "surgical procedure"}},
     };
+    if (has_any(t, {"incarcerat", "prisoner"})) {
+        return false; // legal status, administrative
+    }
     const KeywordKind* kind = first_kind(t, kinds);
     if (kind == nullptr) {
         return false;
@@ -2096,9 +2223,6 @@ bool recognise_administrative(const Work& w) {
           "staff",
           "investigator",
           "sponsor",
-          "incarcerat",
-          "prisoner",
-          "detained",
           "previously enrolled",
           "previously randomized",
           "previously treated in this study",
@@ -2138,9 +2262,9 @@ bool recognise_administrative(const Work& w) {
           "randomiz",
           "randomis",
           "grapefruit",
-          "cyp3a",
-          "strong inducer",
-          "strong inhibitor",
+          "incarcerat",
+          "prisoner",
+          "detained",
           "tobacco",
           "smok",
           "questionnaire",
@@ -2150,6 +2274,10 @@ bool recognise_administrative(const Work& w) {
           "under tutorship",
           "curatorship"}},
     };
+    // Organ function "per protocol" is a clinical requirement whose thresholds are not given.
+    if (has_any(t, {"organ function", "marrow function", "soft tissue"})) {
+        return false;
+    }
     const KeywordKind* kind = first_kind(t, kinds);
     if (kind == nullptr) {
         return false;
@@ -2223,6 +2351,13 @@ bool recognise_pneumonitis(const Work& w) {
         !has_word(t, "ild")) {
         return false;
     }
+    // "Radiotherapy within 2 weeks ... Subjects who have had radiation pneumonitis are not
+    // allowed": a washout first, with the lung as an afterthought.
+    const auto first_sentence = t.substr(0, t.find(". "));
+    if (!has_any(first_sentence, {"pneumonitis", "interstitial lung", "pulmonary fibrosis"}) &&
+        has_any(first_sentence, {"radiotherapy", "radiation"}) && has(first_sentence, "within")) {
+        return false;
+    }
     w.set(CriterionType::comorbidity);
     w.param("condition",
             std::string{has_any(t, {"interstitial lung"}) || has_word(t, "ild")
@@ -2252,6 +2387,7 @@ constexpr Recogniser recognisers[] = {
     recognise_other_malignancy,
     recognise_steroids,
     recognise_lab,
+    recognise_sex,
     recognise_age,
     recognise_cardiac,
     recognise_hypersensitivity,

@@ -119,6 +119,16 @@ std::string normalise_criterion_text(std::string_view text) {
             replace_all(collapsed, from, to);
         }
     }
+    // A comparator word glued to its number ("exceeding10 mg", "than2 weeks").
+    for (const std::string_view word : {"exceeding", "than", "least", "above", "below"}) {
+        for (std::size_t at = collapsed.find(word); at != std::string::npos;
+             at = collapsed.find(word, at + 1)) {
+            const std::size_t end = at + word.size();
+            if (end < collapsed.size() && std::isdigit(static_cast<unsigned char>(collapsed[end])) != 0) {
+                collapsed.insert(end, 1, ' ');
+            }
+        }
+    }
     return collapsed;
 }
 
