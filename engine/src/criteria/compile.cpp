@@ -127,13 +127,14 @@ bool recognise_age(const Work& w) {
     return found;
 }
 
-// --- sex: "Male >= 18 years of age", "Female patients only" ---------------------------------------
-// A line that opens with one sex and is not about contraception or pregnancy; any age bound on
-// the same line is kept with it.
+// --- sex: "Male >= 18 years of age", "Female patients only"
+// --------------------------------------- A line that opens with one sex and is not about
+// contraception or pregnancy; any age bound on the same line is kept with it.
 bool recognise_sex(const Work& w) {
     const auto t = w.text;
     std::string sex;
-    for (const auto& [word, name] : std::initializer_list<std::pair<std::string_view, std::string_view>>{
+    for (const auto& [word, name] :
+         std::initializer_list<std::pair<std::string_view, std::string_view>>{
              {"male ", "male"},
              {"males ", "male"},
              {"men ", "male"},
@@ -418,6 +419,19 @@ bool recognise_brain(const Work& w) {
                               "previously untreated",
                               "not treated"})) {
         w.param("allowed", std::string{"active"}); // a trial for brain metastases
+    } else if (inclusion && !negated_statement(t) &&
+               has_any(t, {"new or progressive", "active brain", "active cns"})) {
+        w.param("allowed", std::string{"active"});
+    } else if (has_any(t,
+                       {"free of neurologic",
+                        "neurologically asymptomatic",
+                        "without neurologic symptoms",
+                        "no neurologic symptoms"}) ||
+               (!inclusion && has_word(t, "symptomatic") &&
+                !has_any(t.substr(0, t.find("defined as")),
+                         {"untreated", "uncontrolled", "active", "progressive", "stable"}))) {
+        // "Symptomatic brain metastases" excluded: asymptomatic ones, treated or not, are in.
+        w.param("allowed", std::string{"asymptomatic"});
     } else if (has_any(t,
                        {"treated",
                         "stable",
@@ -441,12 +455,14 @@ bool recognise_brain(const Work& w) {
     // A window belongs to the steroids or to the imaging, whichever was named last before it.
     for (const auto& duration : w.durations()) {
         const auto before = t.substr(0, duration.begin);
-        const std::size_t steroid = std::max(
-            {before.rfind("steroid"), before.rfind("dexamethasone"), before.rfind("prednison")},
-            [](std::size_t a, std::size_t b) {
-                return (a == std::string_view::npos ? 0 : a + 1) <
-                       (b == std::string_view::npos ? 0 : b + 1);
-            });
+        const std::size_t steroid = std::max({before.rfind("steroid"),
+                                              before.rfind("dexamethasone"),
+                                              before.rfind("prednison"),
+                                              before.rfind("glucocorticoid")},
+                                             [](std::size_t a, std::size_t b) {
+                                                 return (a == std::string_view::npos ? 0 : a + 1) <
+                                                        (b == std::string_view::npos ? 0 : b + 1);
+                                             });
         const std::size_t stable = std::max({before.rfind("stable"),
                                              before.rfind("stability"),
                                              before.rfind("progression"),
@@ -985,13 +1001,10 @@ bool recognise_prior_toxicity(const Work& w) {
     const std::size_t exception_at =
         std::min(find_any(t, {"except", "other than", "unless", "excluding"}), t.size());
     const auto rule = t.substr(0, exception_at);
-    const bool toxicity = has_any(t,
-                                  {"toxicit",
-                                   "adverse event",
-                                   "adverse reaction",
-                                   "side effect",
-                                   "side-effect"}) ||
-                          has_any_word(t, {"ae", "aes"});
+    const bool toxicity =
+        has_any(t,
+                {"toxicit", "adverse event", "adverse reaction", "side effect", "side-effect"}) ||
+        has_any_word(t, {"ae", "aes"});
     const bool recovery = has_any(t, {"recover", "resolved", "resolution", "resolve"});
     const bool residual = has_any(t,
                                   {"residual",
@@ -1002,8 +1015,7 @@ bool recognise_prior_toxicity(const Work& w) {
                                    "unresolved",
                                    "lingering",
                                    "acute or chronic toxicit"});
-    const bool prior = has_any(t,
-                               {"prior", "previous", "anti-cancer", "anticancer", "earlier"}) ||
+    const bool prior = has_any(t, {"prior", "previous", "anti-cancer", "anticancer", "earlier"}) ||
                        has_any(t, {"treatment", "therapy", "therapies"});
     if (!toxicity || !(recovery || residual) || !prior) {
         return false;
@@ -1029,8 +1041,7 @@ bool recognise_prior_toxicity(const Work& w) {
     }
     w.set(CriterionType::prior_toxicity);
     for (const auto& number : w.numbers()) {
-        if (number.value < 0 || number.value > 4 ||
-            number.value != std::floor(number.value)) {
+        if (number.value < 0 || number.value > 4 || number.value != std::floor(number.value)) {
             continue;
         }
         std::string_view before = t.substr(0, number.begin);
@@ -1510,7 +1521,13 @@ bool recognise_progression(const Work& w) {
             } else {
                 w.param("max_gap_days", std::round(duration.days));
             }
+        } else if (has_any(near, {"more than", "longer than"}) &&
+                   has_any(after.substr(0, 25), {"initiation", "start of", "first dose"}) &&
+                   !w.criterion.param("min_exposure_days")) {
+            // "first progression more than (>) 84 days following initiation"
+            w.param("min_exposure_days", std::round(duration.days));
         } else if (has_any(near, {"at least", "minimum", ">=", "for >", "of >"}) &&
+                   !w.criterion.param("min_exposure_days") &&
                    !has_any(after,
                             {"apart",
                              "later",
@@ -1541,8 +1558,16 @@ bool recognise_progression(const Work& w) {
             w.param("min_cycles", number.value);
         }
     }
-    if (has_any(t, {"two doses", "2 doses"}) && !w.criterion.param("min_doses")) {
-        w.param("min_doses", 2.0);
+    for (const auto& [word, value] : std::initializer_list<std::pair<std::string_view, double>>{
+             {"one", 1}, {"two", 2}, {"three", 3}, {"four", 4}, {"five", 5}, {"six", 6}}) {
+        const std::string phrase{word};
+        if (!w.criterion.param("min_doses") &&
+            (has(t, phrase + " dose") || has(t, phrase + " infusion"))) {
+            w.param("min_doses", value);
+        }
+        if (!w.criterion.param("min_cycles") && has(t, phrase + " cycle")) {
+            w.param("min_cycles", value);
+        }
     }
     if (has_any(t, {"confirm"})) {
         w.param("confirmation_required", true);
@@ -1551,6 +1576,8 @@ bool recognise_progression(const Work& w) {
                 {"most recent",
                  "last line",
                  "immediately prior",
+                 "immediate prior",
+                 "immediately preceding",
                  "latest line",
                  "last prior",
                  "last treatment"})) {
@@ -2053,7 +2080,7 @@ bool recognise_condition(const Work& w) {
                                                          "locally advanced",
                                                          "inoperable",
                                                          "recurrent"});
-    if (!stages.empty() && (!cancer_named || (stage_leads && !confirmed &&
+    if (!stages.empty() && (!cancer_named || (stage_leads && !confirmed && t.size() <= 40 &&
                                               concepts.size() == 1 && concepts[0] == "melanoma"))) {
         w.set(CriterionType::disease_stage);
         w.param("stages", stages);
@@ -2400,6 +2427,70 @@ constexpr Recogniser recognisers[] = {
     recognise_administrative,
 };
 
+/// The first sentence of a criterion that goes on to notes and exceptions; the whole text when
+/// it is one sentence. Abbreviations ("e.g.", "i.e.", "vs.") and numbers do not end a sentence.
+std::string_view first_sentence(std::string_view t) {
+    for (std::size_t at = t.find(". "); at != std::string_view::npos; at = t.find(". ", at + 1)) {
+        std::size_t word = at;
+        while (word > 0 && std::isalpha(static_cast<unsigned char>(t[word - 1])) != 0) {
+            --word;
+        }
+        const auto last_word = t.substr(word, at - word);
+        if (last_word.size() < 3 || last_word == "etc" || last_word == "approx" ||
+            last_word == "incl" || (word > 0 && t[word - 1] == '.')) {
+            continue;
+        }
+        if (at + 2 < t.size() && (std::isalpha(static_cast<unsigned char>(t[at + 2])) == 0)) {
+            continue;
+        }
+        return t.substr(0, at + 1);
+    }
+    return t;
+}
+
+/// Runs the recognisers in order; the first that claims the text wins.
+Recogniser recognise(const Work& work) {
+    for (const Recogniser recogniser : recognisers) {
+        if (recogniser(work)) {
+            return recogniser;
+        }
+    }
+    return nullptr;
+}
+
+/// The type comes from the first sentence, which states the rule ("Prior lines of treatment
+/// are not eligible. All tumour types: ..."), and so do the parameters it gives; the later
+/// sentences add the parameters it does not (windows, exceptions).
+void recognise_criterion(const Work& work) {
+    const auto sentence = first_sentence(work.text);
+    if (sentence.size() == work.text.size()) {
+        recognise(work);
+        return;
+    }
+    Criterion first = work.criterion;
+    const Work first_work{sentence, work.concepts, first, std::nullopt, std::nullopt, std::nullopt};
+    index_text(sentence);
+    const Recogniser chosen = recognise(first_work);
+    index_text(work.text);
+    if (chosen == nullptr) {
+        recognise(work);
+        return;
+    }
+    const bool whole = chosen(work) && work.criterion.type == first.type;
+    std::vector<Param> params = std::move(first.params);
+    if (whole) {
+        for (auto& param : work.criterion.params) {
+            if (std::none_of(params.begin(), params.end(), [&](const Param& p) {
+                    return p.name == param.name;
+                })) {
+                params.push_back(std::move(param));
+            }
+        }
+    }
+    work.criterion.type = first.type;
+    work.criterion.params = std::move(params);
+}
+
 bool is_group_text(std::string_view t) {
     return !t.empty() && (t.back() == ':' || has_any(t,
                                                      {"following",
@@ -2431,8 +2522,11 @@ CompiledCriteria compile_criteria(std::string_view text, const ConceptGraph& con
         // including any of the following:", "CNS metastases, with the following exceptions:")
         // keeps its own type. Either becomes a group when it is left unclaimed and reads as the
         // head of a list.
+        // A line that ends in a colon after "as described below" heads the list that follows
+        // even when the list is not indented under it.
         const bool heads_list =
-            has_children[i] &&
+            (has_children[i] ||
+             (!normalised.empty() && normalised.back() == ':' && normalised.size() < 80)) &&
             !has_any(normalised, {"exception", "except", "unless", "including"}) &&
             (has_any(normalised,
                      {"below",
@@ -2445,24 +2539,21 @@ CompiledCriteria compile_criteria(std::string_view text, const ConceptGraph& con
                       "the following"}) ||
              (!normalised.empty() && normalised.back() == ':' && normalised.size() < 60));
         if (!heads_list) {
-            for (const Recogniser recognise : recognisers) {
-                if (recognise(work)) {
-                    break;
-                }
-            }
+            recognise_criterion(work);
         }
-        if (criterion.type == CriterionType::unparsed && has_children[i] &&
+        if (criterion.type == CriterionType::unparsed && (has_children[i] || heads_list) &&
             is_group_text(normalised)) {
             criterion.type = CriterionType::group;
             criterion.params.push_back({"mode",
-                                        std::string{has_any(normalised,
-                                                            {"one of",
-                                                             "any of",
-                                                             "either",
-                                                             " or ",
-                                                             "defined as",
-                                                             "minimum of one",
-                                                             "at least one"})
+                                        std::string{(has_any(normalised,
+                                                             {"one of",
+                                                              "any of",
+                                                              "either",
+                                                              " or ",
+                                                              "defined as",
+                                                              "minimum of one",
+                                                              "at least one"}) &&
+                                                     !has(normalised, "defined as follows"))
                                                         ? "any"
                                                         : "all"}});
         }

@@ -124,7 +124,8 @@ std::string normalise_criterion_text(std::string_view text) {
         for (std::size_t at = collapsed.find(word); at != std::string::npos;
              at = collapsed.find(word, at + 1)) {
             const std::size_t end = at + word.size();
-            if (end < collapsed.size() && std::isdigit(static_cast<unsigned char>(collapsed[end])) != 0) {
+            if (end < collapsed.size() &&
+                std::isdigit(static_cast<unsigned char>(collapsed[end])) != 0) {
                 collapsed.insert(end, 1, ' ');
             }
         }

@@ -388,10 +388,10 @@ void split_run_on_items(std::string_view text, std::vector<Criterion>& criteria)
         const std::size_t origin = criterion.begin;
         const std::size_t origin_line = criterion.first_line;
         const auto line_of = [&](std::size_t offset) {
-            return origin_line + static_cast<std::size_t>(std::count(
-                                     text.begin() + static_cast<std::ptrdiff_t>(origin),
-                                     text.begin() + static_cast<std::ptrdiff_t>(offset),
-                                     '\n'));
+            return origin_line + static_cast<std::size_t>(
+                                     std::count(text.begin() + static_cast<std::ptrdiff_t>(origin),
+                                                text.begin() + static_cast<std::ptrdiff_t>(offset),
+                                                '\n'));
         };
         std::size_t begin = origin;
         for (const std::size_t marker : markers) {
