@@ -1,0 +1,63 @@
+#pragma once
+
+#include "trialmatch/engine/concept_graph.hpp"
+#include "trialmatch/engine/criteria.hpp"
+#include "trialmatch/engine/date.hpp"
+#include "trialmatch/engine/patient.hpp"
+#include "trialmatch/engine/patient_assessment.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trialmatch::engine {
+
+/// A criterion's effect on eligibility (DESIGN.md trialmatch-match/1): `pass` when an inclusion
+/// holds or an exclusion does not apply, `fail` when an inclusion does not hold or an exclusion
+/// applies, `unknown` when the record lacks a fact or the criterion was not understood.
+enum class Outcome { pass, fail, unknown };
+
+enum class Verdict { eligible, possible, ineligible };
+
+const char* to_string(Outcome outcome) noexcept;
+const char* to_string(Verdict verdict) noexcept;
+
+/// What the matcher knows about one patient on one day; built once, used for every trial.
+struct MatchSubject {
+    const Patient& patient;
+    const PatientAssessment& assessment;
+    const ConceptGraph& graph;
+    Date as_of;
+};
+
+struct CriterionResult {
+    Outcome outcome = Outcome::unknown;
+    std::string evidence;             ///< the patient's facts and dates behind the outcome
+    std::vector<std::string> missing; ///< facts the record lacks, for an unknown
+    /// Why an unknown is not about a missing fact: "unparsed", "administrative" (confirmed at
+    /// screening), "pending" (a date has to pass: confirmation scan, washout).
+    std::string reason;
+    std::optional<Date> pending_until; ///< with reason "pending": the first day it can pass
+    /// False for administrative criteria and the members of an any-of group, whose own
+    /// outcome stands for them; such results do not decide the verdict.
+    bool counts = true;
+};
+
+/// Evaluates one criterion. Never throws on missing facts and never sees the source text: it
+/// judges the compiled parameters against the patient's facts and assessment.
+CriterionResult evaluate_criterion(const Criterion& criterion, const MatchSubject& subject);
+
+struct TrialEvaluation {
+    std::vector<CriterionResult> results; ///< one per criterion, in the criteria's order
+    Verdict verdict = Verdict::possible;
+    /// For a possible trial held back only by dates (a confirmation scan, a washout): the day
+    /// from which it can be entered.
+    std::optional<Date> eligible_from;
+};
+
+/// Evaluates every criterion and gives the verdict: `ineligible` if a counted criterion fails,
+/// `eligible` if every counted one passes, `possible` otherwise. Groups take their outcome from
+/// their members (all-of: every member; any-of: one member).
+TrialEvaluation evaluate_trial(const std::vector<Criterion>& criteria, const MatchSubject& subject);
+
+} // namespace trialmatch::engine
