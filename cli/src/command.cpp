@@ -2,6 +2,7 @@
 
 #include "commands/assess_command.hpp"
 #include "commands/import_command.hpp"
+#include "commands/match_command.hpp"
 #include "commands/recompile_command.hpp"
 #include "commands/refresh_command.hpp"
 #include "commands/show_command.hpp"
@@ -38,6 +39,7 @@ std::vector<std::unique_ptr<Command>> make_commands(const GlobalOptions& global)
     commands.push_back(std::make_unique<StatsCommand>(global));
     commands.push_back(std::make_unique<RecompileCommand>(global));
     commands.push_back(std::make_unique<AssessCommand>(global));
+    commands.push_back(std::make_unique<MatchCommand>(global));
     return commands;
 }
 

@@ -1364,6 +1364,60 @@ TrialStore::stale_criteria(int version, std::size_t limit, std::string_view afte
     });
 }
 
+std::vector<std::string> TrialStore::candidates(const CandidateQuery& query) const {
+    return translate("cannot read the store", [&] {
+        const auto placeholders = [](std::size_t n) {
+            std::string list;
+            for (std::size_t i = 0; i < n; ++i) {
+                list += i == 0 ? "?" : ", ?";
+            }
+            return list;
+        };
+        std::string sql =
+            "SELECT t.nct_id FROM trials t WHERE t.removed_at IS NULL AND t.overall_status IN (" +
+            placeholders(query.statuses.size()) + ")";
+        if (query.interventional_only) {
+            sql += " AND t.study_type = 'INTERVENTIONAL'";
+        }
+        if (query.age_days) {
+            sql += " AND (t.minimum_age_days IS NULL OR t.minimum_age_days <= ?)"
+                   " AND (t.maximum_age_days IS NULL OR t.maximum_age_days >= ?)";
+        }
+        if (!query.sex.empty()) {
+            sql += " AND t.sex IN ('', 'ALL', ?)";
+        }
+        if (!query.condition_terms.empty()) {
+            sql += " AND EXISTS (SELECT 1 FROM conditions c WHERE c.trial_id = t.id AND c.kind IN "
+                   "('condition', 'keyword', 'condition_mesh', 'condition_ancestor') AND (";
+            for (std::size_t i = 0; i < query.condition_terms.size(); ++i) {
+                sql += i == 0 ? "lower(c.term) LIKE ?" : " OR lower(c.term) LIKE ?";
+            }
+            sql += "))";
+        }
+        sql += " ORDER BY t.nct_id";
+        SQLite::Statement select{m_impl->db, sql};
+        int index = 0;
+        for (const auto& status : query.statuses) {
+            select.bind(++index, status);
+        }
+        if (query.age_days) {
+            select.bind(++index, *query.age_days);
+            select.bind(++index, *query.age_days);
+        }
+        if (!query.sex.empty()) {
+            select.bind(++index, query.sex);
+        }
+        for (const auto& term : query.condition_terms) {
+            select.bind(++index, "%" + term + "%");
+        }
+        std::vector<std::string> ids;
+        while (select.executeStep()) {
+            ids.push_back(select.getColumn(0).getString());
+        }
+        return ids;
+    });
+}
+
 bool TrialStore::save_criteria(std::string_view nct_id,
                                const std::vector<engine::Criterion>& criteria,
                                int version) {

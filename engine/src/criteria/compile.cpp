@@ -1001,10 +1001,14 @@ bool recognise_prior_toxicity(const Work& w) {
     const std::size_t exception_at =
         std::min(find_any(t, {"except", "other than", "unless", "excluding"}), t.size());
     const auto rule = t.substr(0, exception_at);
-    const bool toxicity =
-        has_any(t,
-                {"toxicit", "adverse event", "adverse reaction", "side effect", "side-effect"}) ||
-        has_any_word(t, {"ae", "aes"});
+    const bool toxicity = has_any(t,
+                                  {"toxicit",
+                                   "toxic effect",
+                                   "adverse event",
+                                   "adverse reaction",
+                                   "side effect",
+                                   "side-effect"}) ||
+                          has_any_word(t, {"ae", "aes"});
     const bool recovery = has_any(t, {"recover", "resolved", "resolution", "resolve"});
     const bool residual = has_any(t,
                                   {"residual",
@@ -1680,6 +1684,10 @@ bool recognise_prior_therapy(const Work& w) {
                                   "exposed to",
                                   "receiving"});
     if (!treated) {
+        return false;
+    }
+    // "At least 1 measurable lesion that has not received prior irradiation" is about the lesion.
+    if (has_any(t, {"measurable lesion", "measurable disease"})) {
         return false;
     }
     // "be eligible for standard therapy with pembrolizumab" is about the future.

@@ -1,6 +1,5 @@
-#include "trialmatch/engine/match.hpp"
-
 #include "trialmatch/engine/clinical_units.hpp"
+#include "trialmatch/engine/match.hpp"
 #include "trialmatch/engine/text.hpp"
 
 #include <algorithm>
@@ -12,18 +11,24 @@ namespace trialmatch::engine {
 
 const char* to_string(Outcome outcome) noexcept {
     switch (outcome) {
-    case Outcome::pass: return "pass";
-    case Outcome::fail: return "fail";
-    case Outcome::unknown: return "unknown";
+    case Outcome::pass:
+        return "pass";
+    case Outcome::fail:
+        return "fail";
+    case Outcome::unknown:
+        return "unknown";
     }
     return "unknown";
 }
 
 const char* to_string(Verdict verdict) noexcept {
     switch (verdict) {
-    case Verdict::eligible: return "eligible";
-    case Verdict::possible: return "possible";
-    case Verdict::ineligible: return "ineligible";
+    case Verdict::eligible:
+        return "eligible";
+    case Verdict::possible:
+        return "possible";
+    case Verdict::ineligible:
+        return "ineligible";
     }
     return "possible";
 }
@@ -111,7 +116,8 @@ bool compare(double value, std::string_view comparator, double threshold) {
     return std::abs(value - threshold) < 1e-9;
 }
 
-// --- results --------------------------------------------------------------------------------------
+// --- results
+// --------------------------------------------------------------------------------------
 
 CriterionResult unknown(std::string missing, std::string evidence = {}) {
     CriterionResult result;
@@ -146,7 +152,8 @@ CriterionResult statement(const Criterion& c, bool holds, std::string evidence) 
     return judged(good ? Outcome::pass : Outcome::fail, std::move(evidence));
 }
 
-// --- patient facts --------------------------------------------------------------------------------
+// --- patient facts
+// --------------------------------------------------------------------------------
 
 bool agent_is_a(const MatchSubject& s, std::string_view agent, std::string_view concept_id) {
     if (concept_id == "systemic") {
@@ -163,9 +170,10 @@ bool agent_is_a(const MatchSubject& s, std::string_view agent, std::string_view 
 }
 
 bool line_is_a(const MatchSubject& s, const LineReport& line, std::string_view concept_id) {
-    return std::any_of(line.agents.begin(), line.agents.end(), [&](const std::string& agent) {
-               return agent_is_a(s, agent, concept_id);
-           }) ||
+    return std::any_of(
+               line.agents.begin(),
+               line.agents.end(),
+               [&](const std::string& agent) { return agent_is_a(s, agent, concept_id); }) ||
            (!line.treatment.regimen.empty() && agent_is_a(s, line.treatment.regimen, concept_id));
 }
 
@@ -233,13 +241,13 @@ std::optional<bool> has_condition(const std::optional<std::vector<Condition>>& l
         return std::nullopt;
     }
     return std::any_of(list->begin(), list->end(), [&](const Condition& c) {
-        return std::any_of(names.begin(), names.end(), [&](std::string_view n) {
-            return contains(c.name, n);
-        });
+        return std::any_of(
+            names.begin(), names.end(), [&](std::string_view n) { return contains(c.name, n); });
     });
 }
 
-// --- evaluators, one per criterion type (DOMAIN.md §5) --------------------------------------------
+// --- evaluators, one per criterion type (DOMAIN.md §5)
+// --------------------------------------------
 
 // §5.16
 CriterionResult evaluate_age(const Criterion& c, const MatchSubject& s) {
@@ -298,6 +306,11 @@ CriterionResult evaluate_performance(const Criterion& c, const MatchSubject& s) 
     const std::string scale = word(c, "scale").empty() ? "ECOG" : word(c, "scale");
     const auto min = number(c, "min");
     const auto max = number(c, "max");
+    if (!min && !max) {
+        CriterionResult result; // "poor performance status": no threshold to judge
+        result.reason = "unparsed";
+        return result;
+    }
     const auto within = [&](double value) {
         return (!min || value >= *min) && (!max || value <= *max);
     };
@@ -325,12 +338,16 @@ CriterionResult evaluate_performance(const Criterion& c, const MatchSubject& s) 
         const int high = 100 - 20 * any->value;
         const int low = high - 10;
         if (within(low) && within(high)) {
-            return statement(c, true, "ECOG " + std::to_string(any->value) + " = Karnofsky " +
-                                          std::to_string(low) + "-" + std::to_string(high));
+            return statement(c,
+                             true,
+                             "ECOG " + std::to_string(any->value) + " = Karnofsky " +
+                                 std::to_string(low) + "-" + std::to_string(high));
         }
         if (!within(low) && !within(high)) {
-            return statement(c, false, "ECOG " + std::to_string(any->value) + " = Karnofsky " +
-                                           std::to_string(low) + "-" + std::to_string(high));
+            return statement(c,
+                             false,
+                             "ECOG " + std::to_string(any->value) + " = Karnofsky " +
+                                 std::to_string(low) + "-" + std::to_string(high));
         }
         return unknown(scale + " score", "ECOG " + std::to_string(any->value));
     }
@@ -389,9 +406,8 @@ CriterionResult evaluate_lab(const Criterion& c, const MatchSubject& s) {
     if (alt == "liver_metastases") {
         alt_applies = has_liver_metastases(s.patient);
     } else if (alt == "gilbert") {
-        alt_applies = has_condition(s.patient.comorbidities ? s.patient.comorbidities->other
-                                                            : std::nullopt,
-                                    {"gilbert"});
+        alt_applies = has_condition(
+            s.patient.comorbidities ? s.patient.comorbidities->other : std::nullopt, {"gilbert"});
     }
     if (!base) {
         return unknown("upper limit of normal for " + analyte, evidence);
@@ -402,8 +418,8 @@ CriterionResult evaluate_lab(const Criterion& c, const MatchSubject& s) {
     }
     const bool alt_holds = compare(lab->value, comparator, *alt_threshold);
     if (alt_applies && *alt_applies) {
-        return statement(c, alt_holds, evidence + "; " + alt + ": limit " +
-                                           number_text(*alt_threshold));
+        return statement(
+            c, alt_holds, evidence + "; " + alt + ": limit " + number_text(*alt_threshold));
     }
     if (alt_applies || base_holds == alt_holds) {
         return statement(c, base_holds, evidence);
@@ -452,8 +468,8 @@ CriterionResult evaluate_biomarker(const Criterion& c, const MatchSubject& s) {
         return unknown(marker + " status");
     }
     const std::string result = lower(found->result + " " + found->variant);
-    const std::string evidence = found->marker + " " + found->result +
-                                 (found->variant.empty() ? "" : " " + found->variant);
+    const std::string evidence =
+        found->marker + " " + found->result + (found->variant.empty() ? "" : " " + found->variant);
     const bool wild = contains(result, "wild") || contains(result, "negative");
     bool holds = false;
     if (status.empty() || status == "known") {
@@ -525,9 +541,15 @@ CriterionResult evaluate_condition(const Criterion& c, const MatchSubject& s) {
         }
     }
     if (any_unknown) {
-        return unknown(concepts.size() == 1 && concepts[0] == "other" ? "diagnosis named in the text"
-                                                                      : "melanoma subtype",
-                       evidence);
+        if (std::find(concepts.begin(), concepts.end(), "other") != concepts.end()) {
+            // A cancer the vocabulary does not know ("IL13Ralpha2-positive malignancy"): the
+            // criterion is not understood well enough to judge, whatever the record says.
+            CriterionResult result;
+            result.reason = "unparsed";
+            result.evidence = evidence;
+            return result;
+        }
+        return unknown("melanoma subtype", evidence);
     }
     return statement(c, false, evidence);
 }
@@ -540,12 +562,10 @@ CriterionResult evaluate_stage(const Criterion& c, const MatchSubject& s) {
     const std::string stage = d.stage;
     const bool stage_iv = stage.starts_with("IV") || d.m_category.starts_with("M1");
     // Tri-state facts: -1 unknown, 0 no, 1 yes.
-    const int metastatic = d.metastatic ? (*d.metastatic ? 1 : 0)
+    const int metastatic = d.metastatic    ? (*d.metastatic ? 1 : 0)
                            : stage.empty() ? -1
                                            : (stage_iv ? 1 : 0);
-    const int unresectable = d.unresectable ? (*d.unresectable ? 1 : 0)
-                             : metastatic == 1 ? 1
-                                               : -1;
+    const int unresectable = d.unresectable ? (*d.unresectable ? 1 : 0) : metastatic == 1 ? 1 : -1;
     std::string evidence = stage.empty() ? "stage not recorded" : "stage " + stage;
     if (d.unresectable) {
         evidence += *d.unresectable ? ", unresectable" : ", resectable";
@@ -626,12 +646,14 @@ CriterionResult evaluate_brain(const Criterion& c, const MatchSubject& s) {
     const bool inclusion = c.kind == CriterionKind::inclusion;
     if (inclusion && allowed == "active") {
         // A trial for brain metastases: it needs them.
-        const bool has = brain->status != BrainMetastasisStatus::none &&
-                         !(lepto_excluded && brain->status == BrainMetastasisStatus::leptomeningeal);
+        const bool has =
+            brain->status != BrainMetastasisStatus::none &&
+            !(lepto_excluded && brain->status == BrainMetastasisStatus::leptomeningeal);
         return judged(has ? Outcome::pass : Outcome::fail, evidence);
     }
     switch (brain->status) {
-    case BrainMetastasisStatus::none: return judged(Outcome::pass, evidence);
+    case BrainMetastasisStatus::none:
+        return judged(Outcome::pass, evidence);
     case BrainMetastasisStatus::leptomeningeal:
         if (lepto_excluded || allowed.empty() || allowed == "none") {
             return judged(Outcome::fail, evidence);
@@ -645,7 +667,8 @@ CriterionResult evaluate_brain(const Criterion& c, const MatchSubject& s) {
             return unknown("neurological symptoms of the brain metastases", evidence);
         }
         return judged(Outcome::fail, evidence);
-    case BrainMetastasisStatus::treated_stable: break;
+    case BrainMetastasisStatus::treated_stable:
+        break;
     }
     if (allowed == "none" || allowed.empty()) {
         return judged(Outcome::fail, evidence);
@@ -697,7 +720,8 @@ CriterionResult evaluate_progression(const Criterion& c, const MatchSubject& s) 
         return statement(c, false, "no line of " + agent_class + " recorded");
     }
     const auto min_exposure = number(c, "min_exposure_days");
-    const auto min_doses = number(c, "min_doses") ? number(c, "min_doses") : number(c, "min_cycles");
+    const auto min_doses =
+        number(c, "min_doses") ? number(c, "min_doses") : number(c, "min_cycles");
     const auto max_gap = number(c, "max_gap_days");
     const auto adjuvant_window = number(c, "adjuvant_window_days");
     const bool confirmation = flag(c, "confirmation_required");
@@ -712,7 +736,7 @@ CriterionResult evaluate_progression(const Criterion& c, const MatchSubject& s) 
         const auto& facts = line->assessment.facts;
         const auto& resistance = line->assessment.resistance;
         std::string evidence = line_name(*line) + " " + facts.start.to_string() + " -> " +
-                               (facts.ongoing ? std::string{"ongoing"}
+                               (facts.ongoing               ? std::string{"ongoing"}
                                 : line->treatment.last_dose ? line->treatment.last_dose->to_string()
                                                             : std::string{"?"});
         if (setting == "adjuvant" && facts.setting == TherapySetting::advanced) {
@@ -737,9 +761,9 @@ CriterionResult evaluate_progression(const Criterion& c, const MatchSubject& s) 
             exposure = resistance->exposure_days;
             gap = resistance->gap_days;
         } else {
-            const auto end = line->treatment.last_dose ? std::min(*line->treatment.last_dose,
-                                                                  *facts.progression)
-                                                       : *facts.progression;
+            const auto end = line->treatment.last_dose
+                                 ? std::min(*line->treatment.last_dose, *facts.progression)
+                                 : *facts.progression;
             exposure = end - facts.start;
             if (line->treatment.last_dose) {
                 gap = *facts.progression - *line->treatment.last_dose;
@@ -787,9 +811,8 @@ CriterionResult evaluate_progression(const Criterion& c, const MatchSubject& s) 
         }
         if (confirmation && !facts.confirmation && !facts.rapid_clinical_progression) {
             // Pending: the confirming scan can be done from 4 weeks after the first PD (§2.1).
-            const Date from = s.assessment.confirmation_from
-                                  ? *s.assessment.confirmation_from
-                                  : *facts.progression + 28;
+            const Date from = s.assessment.confirmation_from ? *s.assessment.confirmation_from
+                                                             : *facts.progression + 28;
             pending_until = from;
             pending_evidence = evidence + "; not yet confirmed";
             continue;
@@ -849,10 +872,12 @@ CriterionResult evaluate_prior_therapy(const Criterion& c, const MatchSubject& s
             continue;
         }
         for (const LineReport* line : lines_of(s, agent)) {
-            if (setting == "adjuvant" && line->assessment.facts.setting == TherapySetting::advanced) {
+            if (setting == "adjuvant" &&
+                line->assessment.facts.setting == TherapySetting::advanced) {
                 continue;
             }
-            if (setting == "advanced" && line->assessment.facts.setting != TherapySetting::advanced) {
+            if (setting == "advanced" &&
+                line->assessment.facts.setting != TherapySetting::advanced) {
                 continue;
             }
             received = line_name(*line) + " from " + line->assessment.facts.start.to_string();
@@ -866,7 +891,9 @@ CriterionResult evaluate_prior_therapy(const Criterion& c, const MatchSubject& s
         return unknown(agents.front() == "radiotherapy" ? "radiotherapy history"
                                                         : "treatment history");
     }
-    const std::string none = "no " + join(agents, " / ") + " recorded";
+    const std::string none = "no " + join(agents, " / ") +
+                             (setting.empty() ? "" : " in the " + setting + " setting") +
+                             " recorded";
     if (mode == "required") {
         return judged(received.empty() ? Outcome::fail : Outcome::pass,
                       received.empty() ? none : received);
@@ -995,8 +1022,10 @@ CriterionResult evaluate_immune_ae(const Criterion& c, const MatchSubject& s) {
             return unknown("grade of " + ae.term);
         }
     }
-    return statement(c, false, "no immune-related adverse event of grade " +
-                                   number_text(min_grade) + "+ recorded");
+    return statement(c,
+                     false,
+                     "no immune-related adverse event of grade " + number_text(min_grade) +
+                         "+ recorded");
 }
 
 CriterionResult evaluate_prior_toxicity(const Criterion& c, const MatchSubject& s) {
@@ -1020,8 +1049,8 @@ CriterionResult evaluate_prior_toxicity(const Criterion& c, const MatchSubject& 
             return unknown("grade of " + ae.term);
         }
         if (*ae.grade > max_grade) {
-            return judged(Outcome::fail, ae.term + " grade " + std::to_string(*ae.grade) +
-                                             " unresolved");
+            return judged(Outcome::fail,
+                          ae.term + " grade " + std::to_string(*ae.grade) + " unresolved");
         }
     }
     return judged(Outcome::pass, "no unresolved toxicity above grade " + number_text(max_grade));
@@ -1045,7 +1074,8 @@ CriterionResult evaluate_autoimmune(const Criterion& c, const MatchSubject& s) {
             return statement(c, true, d.name);
         }
     }
-    return statement(c, false,
+    return statement(c,
+                     false,
                      s.patient.comorbidities->autoimmune->empty()
                          ? "no autoimmune disease"
                          : "autoimmune disease inactive without systemic treatment");
@@ -1068,13 +1098,16 @@ CriterionResult evaluate_steroids(const Criterion& c, const MatchSubject& s) {
         }
         const bool over = compare(*m.prednisone_equivalent_mg_per_day, comparator, threshold);
         if (over) {
-            return statement(c, true, m.name + " = prednisone " +
-                                          number_text(*m.prednisone_equivalent_mg_per_day) +
-                                          " mg/day");
+            return statement(c,
+                             true,
+                             m.name + " = prednisone " +
+                                 number_text(*m.prednisone_equivalent_mg_per_day) + " mg/day");
         }
     }
-    return statement(c, false, "no systemic corticosteroid " + comparator + " " +
-                                   number_text(threshold) + " mg/day prednisone");
+    return statement(c,
+                     false,
+                     "no systemic corticosteroid " + comparator + " " + number_text(threshold) +
+                         " mg/day prednisone");
 }
 
 // §5.14
@@ -1172,9 +1205,12 @@ CriterionResult evaluate_pregnancy(const Criterion& c, const MatchSubject& s) {
         return unknown("pregnancy / breastfeeding");
     }
     const auto& p = *s.patient.pregnancy;
-    const bool holds = p.status == PregnancyStatus::pregnant || (p.breastfeeding && *p.breastfeeding);
-    return statement(c, holds, std::string{to_string(p.status)} +
-                                   (p.breastfeeding && *p.breastfeeding ? ", breastfeeding" : ""));
+    const bool holds =
+        p.status == PregnancyStatus::pregnant || (p.breastfeeding && *p.breastfeeding);
+    return statement(c,
+                     holds,
+                     std::string{to_string(p.status)} +
+                         (p.breastfeeding && *p.breastfeeding ? ", breastfeeding" : ""));
 }
 
 /// Cardiac and other conditions: from the recorded comorbidities by name; numbers (LVEF, QTc)
@@ -1223,15 +1259,17 @@ CriterionResult evaluate_comorbidity(const Criterion& c, const MatchSubject& s) 
     } else if (condition == "seizures") {
         names = {"seizure", "epilepsy"};
     }
-    for (const auto& ae : s.patient.adverse_events ? *s.patient.adverse_events
-                                                   : std::vector<AdverseEvent>{}) {
+    for (const auto& ae :
+         s.patient.adverse_events ? *s.patient.adverse_events : std::vector<AdverseEvent>{}) {
         if (!names.empty() && std::any_of(names.begin(), names.end(), [&](std::string_view n) {
                 return contains(ae.term, n);
             })) {
             return statement(c, true, ae.term);
         }
     }
-    return evaluate_named_condition(c, s, names,
+    return evaluate_named_condition(c,
+                                    s,
+                                    names,
                                     condition.empty() ? std::string{"medical history"}
                                                       : "history of " + condition);
 }
@@ -1250,40 +1288,70 @@ CriterionResult not_judged(std::string reason) {
 
 CriterionResult evaluate_criterion(const Criterion& c, const MatchSubject& s) {
     switch (c.type) {
-    case CriterionType::age: return evaluate_age(c, s);
-    case CriterionType::sex: return evaluate_sex(c, s);
-    case CriterionType::performance_status: return evaluate_performance(c, s);
-    case CriterionType::life_expectancy: return evaluate_life_expectancy(c, s);
-    case CriterionType::lab: return evaluate_lab(c, s);
-    case CriterionType::hla: return evaluate_hla(c, s);
-    case CriterionType::biomarker: return evaluate_biomarker(c, s);
-    case CriterionType::condition: return evaluate_condition(c, s);
-    case CriterionType::disease_stage: return evaluate_stage(c, s);
-    case CriterionType::measurable_disease: return evaluate_measurable(c, s);
-    case CriterionType::brain_metastases: return evaluate_brain(c, s);
-    case CriterionType::prior_therapy_progression: return evaluate_progression(c, s);
-    case CriterionType::prior_therapy: return evaluate_prior_therapy(c, s);
-    case CriterionType::prior_lines: return evaluate_prior_lines(c, s);
-    case CriterionType::washout: return evaluate_washout(c, s);
-    case CriterionType::immune_adverse_event: return evaluate_immune_ae(c, s);
-    case CriterionType::prior_toxicity: return evaluate_prior_toxicity(c, s);
-    case CriterionType::autoimmune_disease: return evaluate_autoimmune(c, s);
-    case CriterionType::corticosteroids: return evaluate_steroids(c, s);
-    case CriterionType::infection: return evaluate_infection(c, s);
-    case CriterionType::other_malignancy: return evaluate_other_malignancy(c, s);
-    case CriterionType::transplant: return evaluate_transplant(c, s);
-    case CriterionType::pregnancy: return evaluate_pregnancy(c, s);
-    case CriterionType::cardiac: return evaluate_cardiac(c, s);
-    case CriterionType::comorbidity: return evaluate_comorbidity(c, s);
-    case CriterionType::hypersensitivity: return unknown("allergies to the study drugs");
-    case CriterionType::administrative: return not_judged("administrative");
-    case CriterionType::group: return not_judged("group");
-    case CriterionType::unparsed: return not_judged("unparsed");
+    case CriterionType::age:
+        return evaluate_age(c, s);
+    case CriterionType::sex:
+        return evaluate_sex(c, s);
+    case CriterionType::performance_status:
+        return evaluate_performance(c, s);
+    case CriterionType::life_expectancy:
+        return evaluate_life_expectancy(c, s);
+    case CriterionType::lab:
+        return evaluate_lab(c, s);
+    case CriterionType::hla:
+        return evaluate_hla(c, s);
+    case CriterionType::biomarker:
+        return evaluate_biomarker(c, s);
+    case CriterionType::condition:
+        return evaluate_condition(c, s);
+    case CriterionType::disease_stage:
+        return evaluate_stage(c, s);
+    case CriterionType::measurable_disease:
+        return evaluate_measurable(c, s);
+    case CriterionType::brain_metastases:
+        return evaluate_brain(c, s);
+    case CriterionType::prior_therapy_progression:
+        return evaluate_progression(c, s);
+    case CriterionType::prior_therapy:
+        return evaluate_prior_therapy(c, s);
+    case CriterionType::prior_lines:
+        return evaluate_prior_lines(c, s);
+    case CriterionType::washout:
+        return evaluate_washout(c, s);
+    case CriterionType::immune_adverse_event:
+        return evaluate_immune_ae(c, s);
+    case CriterionType::prior_toxicity:
+        return evaluate_prior_toxicity(c, s);
+    case CriterionType::autoimmune_disease:
+        return evaluate_autoimmune(c, s);
+    case CriterionType::corticosteroids:
+        return evaluate_steroids(c, s);
+    case CriterionType::infection:
+        return evaluate_infection(c, s);
+    case CriterionType::other_malignancy:
+        return evaluate_other_malignancy(c, s);
+    case CriterionType::transplant:
+        return evaluate_transplant(c, s);
+    case CriterionType::pregnancy:
+        return evaluate_pregnancy(c, s);
+    case CriterionType::cardiac:
+        return evaluate_cardiac(c, s);
+    case CriterionType::comorbidity:
+        return evaluate_comorbidity(c, s);
+    case CriterionType::hypersensitivity:
+        return unknown("allergies to the study drugs");
+    case CriterionType::administrative:
+        return not_judged("administrative");
+    case CriterionType::group:
+        return not_judged("group");
+    case CriterionType::unparsed:
+        return not_judged("unparsed");
     }
     return not_judged("unparsed");
 }
 
-TrialEvaluation evaluate_trial(const std::vector<Criterion>& criteria, const MatchSubject& subject) {
+TrialEvaluation evaluate_trial(const std::vector<Criterion>& criteria,
+                               const MatchSubject& subject) {
     TrialEvaluation evaluation;
     evaluation.results.reserve(criteria.size());
     for (const auto& criterion : criteria) {
@@ -1319,7 +1387,7 @@ TrialEvaluation evaluate_trial(const std::vector<Criterion>& criteria, const Mat
         }
         group.reason.clear();
         if (any) {
-            group.outcome = passed > 0               ? Outcome::pass
+            group.outcome = passed > 0                 ? Outcome::pass
                             : failed == members.size() ? Outcome::fail
                                                        : Outcome::unknown;
             group.counts = true;
@@ -1330,8 +1398,8 @@ TrialEvaluation evaluate_trial(const std::vector<Criterion>& criteria, const Mat
                                                        : Outcome::unknown;
             group.counts = false;
         }
-        group.evidence = std::to_string(passed) + " of " + std::to_string(members.size()) +
-                         " sub-criteria pass";
+        group.evidence =
+            std::to_string(passed) + " of " + std::to_string(members.size()) + " sub-criteria pass";
         if (group.outcome == Outcome::unknown && any) {
             group.missing.push_back("one of the sub-criteria");
         }

@@ -1,0 +1,136 @@
+#include "trialmatch/engine/rank.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numbers>
+#include <set>
+
+namespace trialmatch::engine {
+
+double distance_km(GeoPoint a, GeoPoint b) {
+    constexpr double radius = 6371.0088;
+    constexpr double to_radians = std::numbers::pi / 180.0;
+    const double lat1 = a.lat * to_radians;
+    const double lat2 = b.lat * to_radians;
+    const double dlat = (b.lat - a.lat) * to_radians;
+    const double dlon = (b.lon - a.lon) * to_radians;
+    const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                     std::cos(lat1) * std::cos(lat2) * std::sin(dlon / 2) * std::sin(dlon / 2);
+    return 2 * radius * std::asin(std::min(1.0, std::sqrt(h)));
+}
+
+namespace {
+
+bool open_status(const std::string& status) {
+    return status == "RECRUITING" || status == "NOT_YET_RECRUITING" ||
+           status == "ENROLLING_BY_INVITATION";
+}
+
+} // namespace
+
+NearestSite nearest_site(const Trial& trial, std::optional<GeoPoint> from) {
+    NearestSite best;
+    bool best_open = false;
+    for (const auto& site : trial.sites) {
+        const bool open = open_status(site.status);
+        std::optional<double> distance;
+        if (from && site.geo) {
+            distance = distance_km(*from, *site.geo);
+        }
+        const bool better =
+            best.site == nullptr || (open && !best_open) ||
+            (open == best_open && distance && (!best.distance_km || *distance < *best.distance_km));
+        if (better) {
+            best.site = &site;
+            best.distance_km = distance;
+            best_open = open;
+        }
+    }
+    return best;
+}
+
+double score_of(const RankedTrial& ranked, Date as_of) {
+    const auto& evaluation = ranked.evaluation;
+    if (evaluation.verdict == Verdict::ineligible) {
+        return 0;
+    }
+    double score = evaluation.verdict == Verdict::eligible ? 0.70 : 0.40;
+    double unknown_weight = 0;
+    for (const auto& result : evaluation.results) {
+        if (!result.counts || result.outcome != Outcome::unknown) {
+            continue;
+        }
+        unknown_weight += result.reason == "unparsed" ? 0.5 : result.reason == "pending" ? 0.25 : 1;
+    }
+    score -= 0.25 * unknown_weight / (unknown_weight + 4);
+    if (ranked.targets_resistance) {
+        score += 0.15;
+    }
+    double phase = 0;
+    for (const auto& p : ranked.trial->phases) {
+        phase = std::max(phase,
+                         p == "PHASE3"   ? 0.04
+                         : p == "PHASE2" ? 0.03
+                         : p == "PHASE1" ? 0.01
+                                         : 0.0);
+    }
+    score += phase;
+    if (ranked.nearest.site != nullptr && open_status(ranked.nearest.site->status)) {
+        score += 0.02;
+        if (ranked.nearest.distance_km) {
+            score += 0.06 * 250 / (250 + *ranked.nearest.distance_km);
+        }
+    }
+    if (ranked.trial->last_update_posted &&
+        as_of - ranked.trial->last_update_posted->date.earliest() <= 365) {
+        score += 0.02;
+    }
+    return std::clamp(score, 0.0, 1.0);
+}
+
+void sort_ranked(std::vector<RankedTrial>& ranked) {
+    std::sort(ranked.begin(), ranked.end(), [](const RankedTrial& a, const RankedTrial& b) {
+        if (a.score != b.score) {
+            return a.score > b.score;
+        }
+        if (a.evaluation.verdict != b.evaluation.verdict) {
+            return a.evaluation.verdict < b.evaluation.verdict;
+        }
+        return a.trial->nct_id < b.trial->nct_id;
+    });
+}
+
+std::vector<DecidingQuestion> deciding_questions(const std::vector<RankedTrial>& ranked,
+                                                 std::size_t top) {
+    std::map<std::string, std::size_t> counts;
+    std::size_t considered = 0;
+    for (const auto& trial : ranked) {
+        if (considered == top) {
+            break;
+        }
+        ++considered;
+        if (trial.evaluation.verdict != Verdict::possible) {
+            continue;
+        }
+        std::set<std::string> facts;
+        for (const auto& result : trial.evaluation.results) {
+            if (result.counts && result.outcome == Outcome::unknown) {
+                facts.insert(result.missing.begin(), result.missing.end());
+            }
+        }
+        for (const auto& fact : facts) {
+            ++counts[fact];
+        }
+    }
+    std::vector<DecidingQuestion> questions;
+    for (const auto& [fact, count] : counts) {
+        questions.push_back({fact, count});
+    }
+    std::stable_sort(questions.begin(), questions.end(), [](const auto& a, const auto& b) {
+        return a.trials > b.trials;
+    });
+    return questions;
+}
+
+} // namespace trialmatch::engine

@@ -112,6 +112,17 @@ struct StoreStats {
 /// Writes happen inside a batch (begin_batch / commit_batch); each upsert is atomic on its own
 /// (a SAVEPOINT), so a failure never leaves a study half-written.
 /// Not thread-safe: one TrialStore per thread.
+/// Which trials a patient may be matched against (DESIGN.md "candidate query"): not removed, in
+/// one of `statuses`, with a condition, keyword or MeSH term containing one of `condition_terms`
+/// (lower case), and whose structured age range and sex admit the patient when those are known.
+struct CandidateQuery {
+    std::vector<std::string> statuses;
+    std::vector<std::string> condition_terms;
+    std::optional<std::int64_t> age_days;
+    std::string sex;                 ///< MALE / FEMALE, or empty when unknown
+    bool interventional_only = true; ///< leave out observational studies and registries
+};
+
 class TrialStore {
 public:
     enum class Mode { read_only, read_write };
@@ -230,6 +241,9 @@ public:
 
     /// The trial's compiled criteria in source order (empty if never compiled).
     std::vector<engine::Criterion> criteria(std::string_view nct_id) const;
+
+    /// NCT ids of the candidate trials, in NCT id order.
+    std::vector<std::string> candidates(const CandidateQuery& query) const;
 
     /// Marks every trial's criteria as needing compilation (`trialmatch recompile`).
     void invalidate_criteria();

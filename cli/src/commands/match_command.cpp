@@ -1,0 +1,226 @@
+#include "commands/match_command.hpp"
+
+#include "trialmatch/data/trial_store.hpp"
+#include "trialmatch/data/vocabulary.hpp"
+#include "trialmatch/engine/criteria_compiler.hpp"
+#include "trialmatch/engine/error.hpp"
+#include "trialmatch/engine/rank.hpp"
+
+#include "match_output.hpp"
+#include "patient_input.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <sstream>
+
+namespace trialmatch::cli {
+
+namespace {
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> items;
+    std::stringstream stream{text};
+    std::string item;
+    while (std::getline(stream, item, ',')) {
+        item.erase(0, item.find_first_not_of(' '));
+        item.erase(item.find_last_not_of(' ') + 1);
+        if (!item.empty()) {
+            std::transform(item.begin(), item.end(), item.begin(), [](unsigned char c) {
+                return static_cast<char>(std::toupper(c));
+            });
+            items.push_back(item);
+        }
+    }
+    return items;
+}
+
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) {
+        return static_cast<char>(std::tolower(c));
+    });
+    return text;
+}
+
+/// Condition terms a trial must name to be a candidate: the patient's cancer, and the basket
+/// terms of trials for advanced solid tumours (which the criteria may still exclude).
+std::vector<std::string> condition_terms(const engine::Patient& patient) {
+    std::vector<std::string> terms{"solid tum",
+                                   "solid neoplasm",
+                                   "solid malignan",
+                                   "advanced cancer",
+                                   "metastatic cancer",
+                                   "advanced malignan",
+                                   "solid cancer"};
+    if (!patient.diagnosis || patient.diagnosis->cancer.empty()) {
+        return {};
+    }
+    const std::string cancer = lower(patient.diagnosis->cancer);
+    if (cancer.find("melanoma") != std::string::npos) {
+        terms.insert(terms.begin(), {"melanoma", "skin neoplasm", "skin cancer"});
+    } else {
+        terms.insert(terms.begin(), cancer);
+    }
+    return terms;
+}
+
+std::optional<engine::GeoPoint> parse_near(const std::string& text) {
+    const auto comma = text.find(',');
+    if (comma == std::string::npos) {
+        throw Error{ErrorCode::usage, "--near: expected LAT,LON, got '" + text + "'"};
+    }
+    try {
+        const double lat = std::stod(text.substr(0, comma));
+        const double lon = std::stod(text.substr(comma + 1));
+        if (lat < -90 || lat > 90 || lon < -180 || lon > 180) {
+            throw Error{ErrorCode::usage, "--near: latitude or longitude out of range: " + text};
+        }
+        return engine::GeoPoint{lat, lon};
+    } catch (const std::logic_error&) {
+        throw Error{ErrorCode::usage, "--near: expected LAT,LON, got '" + text + "'"};
+    }
+}
+
+} // namespace
+
+void MatchCommand::setup(CLI::App& subcommand) {
+    subcommand.add_option("--patient", m_patient, "patient record (trialmatch-patient/1 JSON)")
+        ->required();
+    subcommand.add_option("--top", m_top, "how many trials to show")->capture_default_str();
+    subcommand.add_flag("--all", m_all, "show every candidate, ineligible ones too");
+    subcommand.add_option("--format", m_format, "output format")
+        ->check(CLI::IsMember({"table", "json", "csv", "md"}))
+        ->capture_default_str();
+    subcommand.add_option("--near",
+                          m_near,
+                          "LAT,LON to measure site distances from "
+                          "(default: the patient's location)");
+    subcommand.add_option("--within", m_within, "only trials with a site within KM")
+        ->check(CLI::PositiveNumber);
+    subcommand.add_option("--status", m_status, "overall statuses, comma-separated")
+        ->capture_default_str();
+    subcommand.add_option("--phase", m_phase, "phases, comma-separated (PHASE1, PHASE2, ...)");
+    subcommand.add_option("--as-of", m_as_of, "match as of this date, YYYY-MM-DD (default: today)");
+    subcommand.add_option("--explain", m_explain, "one trial in full: every criterion");
+    subcommand.add_flag(
+        "--observational", m_observational, "include observational studies and registries");
+}
+
+Exit MatchCommand::run() {
+    const engine::Date as_of = parse_as_of(m_as_of);
+    std::optional<engine::GeoPoint> near;
+    if (!m_near.empty()) {
+        near = parse_near(m_near);
+    }
+    const auto document = read_patient_or_report(m_patient);
+    if (!document) {
+        return Exit::usage_error;
+    }
+    const engine::Patient& patient = document->patient;
+    if (!near && patient.location && patient.location->lat && patient.location->lon) {
+        near = engine::GeoPoint{*patient.location->lat, *patient.location->lon};
+    }
+    const engine::ConceptGraph concepts = data::load_builtin_concepts();
+    const engine::PatientAssessment assessment = engine::assess_patient(patient, concepts, as_of);
+    report_warnings(m_patient, document->warnings, assessment.warnings);
+
+    const data::TrialStore store{store_path(), data::TrialStore::Mode::read_only};
+    std::vector<std::string> ids;
+    if (!m_explain.empty()) {
+        if (!store.contains(m_explain)) {
+            throw Error{ErrorCode::usage, "--explain: no trial " + m_explain + " in the store"};
+        }
+        ids.push_back(m_explain);
+    } else {
+        data::CandidateQuery query;
+        query.statuses = split_list(m_status);
+        query.condition_terms = condition_terms(patient);
+        query.interventional_only = !m_observational;
+        if (const auto age = engine::age_in_years(patient, as_of)) {
+            query.age_days = static_cast<std::int64_t>(*age * 365.25);
+        }
+        if (patient.sex && *patient.sex != engine::Sex::other) {
+            query.sex = *patient.sex == engine::Sex::male ? "MALE" : "FEMALE";
+        }
+        ids = store.candidates(query);
+    }
+    const auto phases = split_list(m_phase);
+
+    // Trials and criteria live here; the ranked entries point into them.
+    std::vector<std::unique_ptr<engine::Trial>> trials;
+    std::vector<std::unique_ptr<std::vector<engine::Criterion>>> criteria;
+    const engine::MatchSubject subject{patient, assessment, concepts, as_of};
+    MatchReport report;
+    report.patient = &patient;
+    report.assessment = &assessment;
+    report.as_of = as_of;
+    std::vector<engine::RankedTrial> ranked;
+    for (const auto& id : ids) {
+        auto trial = store.find(id);
+        if (!trial) {
+            continue;
+        }
+        if (!phases.empty() &&
+            std::none_of(trial->phases.begin(), trial->phases.end(), [&](const auto& p) {
+                return std::find(phases.begin(), phases.end(), p) != phases.end();
+            })) {
+            continue;
+        }
+        auto compiled = store.criteria(id);
+        if (compiled.empty() && !trial->eligibility.criteria_text.empty()) {
+            compiled =
+                engine::compile_criteria(trial->eligibility.criteria_text, concepts).criteria;
+        }
+        trials.push_back(std::make_unique<engine::Trial>(std::move(*trial)));
+        criteria.push_back(std::make_unique<std::vector<engine::Criterion>>(std::move(compiled)));
+        engine::RankedTrial entry;
+        entry.trial = trials.back().get();
+        entry.criteria = criteria.back().get();
+        entry.evaluation = engine::evaluate_trial(*entry.criteria, subject);
+        entry.nearest = engine::nearest_site(*entry.trial, near);
+        if (m_within > 0 && m_explain.empty() &&
+            (!entry.nearest.distance_km || *entry.nearest.distance_km > m_within)) {
+            continue;
+        }
+        for (std::size_t i = 0; i < entry.criteria->size(); ++i) {
+            const auto& c = (*entry.criteria)[i];
+            const auto& r = entry.evaluation.results[i];
+            if (c.type == engine::CriterionType::prior_therapy_progression &&
+                c.kind == engine::CriterionKind::inclusion && !c.negated &&
+                (r.outcome == engine::Outcome::pass || r.reason == "pending")) {
+                entry.targets_resistance = true;
+            }
+        }
+        entry.score = engine::score_of(entry, as_of);
+        ranked.push_back(std::move(entry));
+    }
+    report.candidates = ranked.size();
+    engine::sort_ranked(ranked);
+    for (auto& entry : ranked) {
+        if (!m_explain.empty() || m_all ||
+            entry.evaluation.verdict != engine::Verdict::ineligible) {
+            report.shown.push_back(std::move(entry));
+        }
+    }
+    if (m_explain.empty() && !m_all && report.shown.size() > m_top) {
+        report.shown.resize(m_top);
+    }
+    report.questions = engine::deciding_questions(report.shown, report.shown.size());
+
+    if (!m_explain.empty()) {
+        fmt::print("{}", m_format == "json" ? match_json(report) : match_explain(report));
+    } else if (m_format == "json") {
+        fmt::print("{}", match_json(report));
+    } else if (m_format == "csv") {
+        fmt::print("{}", match_csv(report));
+    } else if (m_format == "md") {
+        fmt::print("{}", match_markdown(report));
+    } else {
+        fmt::print("{}", match_table(report));
+    }
+    return Exit::ok;
+}
+
+} // namespace trialmatch::cli

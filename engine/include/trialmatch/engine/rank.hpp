@@ -1,0 +1,58 @@
+#pragma once
+
+#include "trialmatch/engine/match.hpp"
+#include "trialmatch/engine/trial.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trialmatch::engine {
+
+/// Great-circle distance in km (haversine, mean Earth radius 6371.0088 km).
+double distance_km(GeoPoint a, GeoPoint b);
+
+/// The nearest site to `from` that is recruiting (or not yet recruiting), else the nearest site
+/// of any status; without a location, the first recruiting site. Empty for a trial without
+/// sites.
+struct NearestSite {
+    const Site* site = nullptr;
+    std::optional<double> distance_km;
+};
+
+NearestSite nearest_site(const Trial& trial, std::optional<GeoPoint> from);
+
+/// One ranked trial.
+struct RankedTrial {
+    const Trial* trial = nullptr;
+    const std::vector<Criterion>* criteria = nullptr;
+    TrialEvaluation evaluation;
+    NearestSite nearest;
+    double score = 0;
+    /// The trial asks for progression on a prior line of a class and the patient's record meets
+    /// it: the trial is built for this patient's situation.
+    bool targets_resistance = false;
+};
+
+/// The score in [0, 1] (README "Ranking"): the verdict sets the band (eligible 0.70, possible
+/// 0.40, ineligible 0); unknowns take away up to 0.25 (missing facts weigh 1, criteria not
+/// understood 0.5); a trial built for the patient's resistance adds 0.15; phase up to 0.04;
+/// a recruiting site adds 0.02 and nearness up to 0.06 (half at 250 km); an update in the
+/// last year 0.02.
+double score_of(const RankedTrial& ranked, Date as_of);
+
+/// Orders by score, then verdict, then NCT id, so that equal scores always come out the same.
+void sort_ranked(std::vector<RankedTrial>& ranked);
+
+/// A missing fact and how many of the considered trials it leaves undecided.
+struct DecidingQuestion {
+    std::string fact;
+    std::size_t trials = 0;
+};
+
+/// The missing facts that leave the most of `ranked` (the first `top`) undecided, most first,
+/// ties by name.
+std::vector<DecidingQuestion> deciding_questions(const std::vector<RankedTrial>& ranked,
+                                                 std::size_t top);
+
+} // namespace trialmatch::engine
