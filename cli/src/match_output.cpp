@@ -275,7 +275,7 @@ std::string match_json(const MatchReport& report) {
 }
 
 std::string match_table(const MatchReport& report) {
-    std::string text = summary_line(report) + "\n";
+    std::string text = fit(summary_line(report), 100) + "\n";
     text += fmt::format(
         "{} candidate trials evaluated, {} shown\n\n", report.candidates, report.shown.size());
     if (report.shown.empty()) {
@@ -297,7 +297,7 @@ std::string match_table(const MatchReport& report) {
                             verdict_text(trial),
                             round2(trial.score),
                             fit(phase_text(*trial.trial), 7),
-                            fit(trial.trial->brief_title, 55));
+                            fit(trial.trial->brief_title, 54));
         const Tally t = tally(trial);
         std::string reasons =
             fmt::format("{} pass, {} fail, {} unknown", t.pass, t.fail, t.unknown);
