@@ -5,8 +5,8 @@
 # in $TRIALMATCH_IMPORT_DIR, or, when the registry cannot be reached, the real records in
 # ../shared/fixtures/ctgov beside the checkout. Then it assesses the bundled example patient
 # ($TRIALMATCH_PATIENT, default data/examples/confirmed_acquired_resistance.json): progression and
-# resistance status from the treatment and scan timeline. (Ranking trials for that patient comes
-# with the matcher.)
+# resistance status from the treatment and scan timeline, and ranks the trials that patient can
+# (or may) enter, with the questions that decide the most of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -30,4 +30,7 @@ patient=${TRIALMATCH_PATIENT:-data/examples/confirmed_acquired_resistance.json}
 echo
 echo "assessing the example patient $patient" >&2
 "$trialmatch" assess --patient "$patient" || status=$?
+echo
+echo "matching the example patient $patient" >&2
+"$trialmatch" match --patient "$patient" || status=$?
 exit "$status"
