@@ -6,7 +6,7 @@
 //
 //   build/bench/trialmatch_import_bench --copies 1,4,16
 
-#include "trialmatch/connectors/study_reader.hpp"
+#include "bench_support.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -17,49 +17,13 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <vector>
 
 namespace fs = std::filesystem;
+using trialmatch::bench::Corpus;
+using trialmatch::bench::seconds_since;
 
 namespace {
-
-struct Corpus final : trialmatch::connectors::StudySink {
-    std::vector<std::string> records;
-
-    void study(const trialmatch::connectors::SourceLocation& /*where*/,
-               trialmatch::connectors::ParsedStudy&& study) override {
-        records.push_back(std::move(study.compact_json));
-    }
-
-    void rejected(trialmatch::connectors::Rejection&& /*rejection*/) override {}
-};
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-std::uint64_t
-write_copies(const std::vector<std::string>& records, unsigned copies, const fs::path& path) {
-    std::ofstream out{path, std::ios::binary};
-    std::uint64_t count = 0;
-    for (unsigned copy = 0; copy < copies; ++copy) {
-        for (std::size_t index = 0; index < records.size(); ++index) {
-            std::string record = records[index];
-            const auto key = record.find("\"nctId\":\"NCT");
-            if (key == std::string::npos) {
-                continue;
-            }
-            const std::string id = fmt::format("NCT{:08}", 10000000 + copy * 10000 + index);
-            record.replace(key + 9, 11, id);
-            out << record << '\n';
-            ++count;
-        }
-    }
-    return count;
-}
 
 double pure_parse_seconds(const fs::path& path) {
     std::ifstream in{path, std::ios::binary};
@@ -76,39 +40,6 @@ double pure_parse_seconds(const fs::path& path) {
         std::fputs("no objects parsed\n", stderr);
     }
     return elapsed;
-}
-
-struct ImportRun {
-    double seconds = 0;
-    long peak_rss_kb = 0;
-    int status = -1;
-};
-
-ImportRun run_import(const fs::path& input, const fs::path& db) {
-    ImportRun run;
-    const auto start = std::chrono::steady_clock::now();
-    const pid_t child = fork();
-    if (child == 0) {
-        std::freopen("/dev/null", "w", stdout);
-        const std::string db_arg = db.string();
-        const std::string input_arg = input.string();
-        execl(TRIALMATCH_BIN,
-              "trialmatch",
-              "--no-progress",
-              "--db",
-              db_arg.c_str(),
-              "import",
-              input_arg.c_str(),
-              static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    int status = 0;
-    rusage usage{};
-    wait4(child, &status, 0, &usage);
-    run.seconds = seconds_since(start);
-    run.peak_rss_kb = usage.ru_maxrss;
-    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
 }
 
 } // namespace
@@ -142,13 +73,15 @@ int main(int argc, char** argv) {
     for (const unsigned n : copies) {
         const fs::path input = fs::path{work_dir} / fmt::format("corpus-x{}.ndjson", n);
         const fs::path db = fs::path{work_dir} / fmt::format("bench-x{}.db", n);
-        const std::uint64_t studies = write_copies(corpus.records, n, input);
+        const std::uint64_t studies =
+            trialmatch::bench::write_records(corpus.records, n * corpus.records.size(), input);
         const double megabytes = static_cast<double>(fs::file_size(input)) / 1e6;
         const double parse = pure_parse_seconds(input);
         for (const char* suffix : {"", "-wal", "-shm"}) {
             fs::remove(db.string() + suffix);
         }
-        const ImportRun run = run_import(input, db);
+        const auto run =
+            trialmatch::bench::run_trialmatch({"--db", db.string(), "import", input.string()});
         if (run.status != 0) {
             fmt::print(stderr, "import of {} exited {}\n", input.string(), run.status);
             return 1;

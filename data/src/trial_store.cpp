@@ -15,6 +15,7 @@
 #include <ctime>
 #include <map>
 #include <system_error>
+#include <variant>
 
 namespace trialmatch::data {
 
@@ -1364,57 +1365,126 @@ TrialStore::stale_criteria(int version, std::size_t limit, std::string_view afte
     });
 }
 
+namespace {
+
+/// The candidate filter as SQL over `trials t`, and the values to bind in order.
+using SqlValue = std::variant<std::string, std::int64_t>;
+
+std::string candidate_filter(const CandidateQuery& query, std::vector<SqlValue>& values) {
+    std::string sql = "t.removed_at IS NULL AND t.overall_status IN (";
+    for (std::size_t i = 0; i < query.statuses.size(); ++i) {
+        sql += i == 0 ? "?" : ", ?";
+        values.push_back(query.statuses[i]);
+    }
+    sql += ")";
+    if (query.interventional_only) {
+        sql += " AND t.study_type = 'INTERVENTIONAL'";
+    }
+    if (query.age_days) {
+        sql += " AND (t.minimum_age_days IS NULL OR t.minimum_age_days <= ?)"
+               " AND (t.maximum_age_days IS NULL OR t.maximum_age_days >= ?)";
+        values.emplace_back(*query.age_days);
+        values.emplace_back(*query.age_days);
+    }
+    if (!query.sex.empty()) {
+        sql += " AND t.sex IN ('', 'ALL', ?)";
+        values.push_back(query.sex);
+    }
+    if (!query.condition_terms.empty()) {
+        sql += " AND EXISTS (SELECT 1 FROM conditions c WHERE c.trial_id = t.id AND c.kind IN "
+               "('condition', 'keyword', 'condition_mesh', 'condition_ancestor') AND (";
+        for (std::size_t i = 0; i < query.condition_terms.size(); ++i) {
+            sql += i == 0 ? "lower(c.term) LIKE ?" : " OR lower(c.term) LIKE ?";
+            values.push_back("%" + query.condition_terms[i] + "%");
+        }
+        sql += "))";
+    }
+    return sql;
+}
+
+void bind_filter(SQLite::Statement& statement, const std::vector<SqlValue>& values) {
+    int index = 0;
+    for (const auto& value : values) {
+        ++index;
+        if (const auto* text = std::get_if<std::string>(&value)) {
+            statement.bind(index, *text);
+        } else {
+            statement.bind(index, std::get<std::int64_t>(value));
+        }
+    }
+}
+
+engine::Criterion criterion_from_row(SQLite::Statement& select, int first) {
+    engine::Criterion criterion;
+    criterion.kind = select.getColumn(first).getString() == "exclusion"
+                         ? engine::CriterionKind::exclusion
+                         : engine::CriterionKind::inclusion;
+    criterion.type = engine::criterion_type_named(select.getColumn(first + 1).getString())
+                         .value_or(engine::CriterionType::unparsed);
+    criterion.text = select.getColumn(first + 2).getString();
+    criterion.begin = static_cast<std::size_t>(select.getColumn(first + 3).getInt64());
+    criterion.end = static_cast<std::size_t>(select.getColumn(first + 4).getInt64());
+    criterion.first_line = static_cast<std::size_t>(select.getColumn(first + 5).getInt64());
+    criterion.last_line = static_cast<std::size_t>(select.getColumn(first + 6).getInt64());
+    criterion.scope = select.getColumn(first + 7).getString();
+    if (!select.getColumn(first + 8).isNull()) {
+        criterion.parent = static_cast<std::size_t>(select.getColumn(first + 8).getInt64());
+    }
+    criterion.negated = select.getColumn(first + 9).getInt() != 0;
+    criterion.params = detail::params_from_json(select.getColumn(first + 10).getString());
+    return criterion;
+}
+
+} // namespace
+
 std::vector<std::string> TrialStore::candidates(const CandidateQuery& query) const {
     return translate("cannot read the store", [&] {
-        const auto placeholders = [](std::size_t n) {
-            std::string list;
-            for (std::size_t i = 0; i < n; ++i) {
-                list += i == 0 ? "?" : ", ?";
-            }
-            return list;
-        };
-        std::string sql =
-            "SELECT t.nct_id FROM trials t WHERE t.removed_at IS NULL AND t.overall_status IN (" +
-            placeholders(query.statuses.size()) + ")";
-        if (query.interventional_only) {
-            sql += " AND t.study_type = 'INTERVENTIONAL'";
-        }
-        if (query.age_days) {
-            sql += " AND (t.minimum_age_days IS NULL OR t.minimum_age_days <= ?)"
-                   " AND (t.maximum_age_days IS NULL OR t.maximum_age_days >= ?)";
-        }
-        if (!query.sex.empty()) {
-            sql += " AND t.sex IN ('', 'ALL', ?)";
-        }
-        if (!query.condition_terms.empty()) {
-            sql += " AND EXISTS (SELECT 1 FROM conditions c WHERE c.trial_id = t.id AND c.kind IN "
-                   "('condition', 'keyword', 'condition_mesh', 'condition_ancestor') AND (";
-            for (std::size_t i = 0; i < query.condition_terms.size(); ++i) {
-                sql += i == 0 ? "lower(c.term) LIKE ?" : " OR lower(c.term) LIKE ?";
-            }
-            sql += "))";
-        }
-        sql += " ORDER BY t.nct_id";
+        std::vector<SqlValue> values;
+        const std::string sql = "SELECT t.nct_id FROM trials t WHERE " +
+                                candidate_filter(query, values) + " ORDER BY t.nct_id";
         SQLite::Statement select{m_impl->db, sql};
-        int index = 0;
-        for (const auto& status : query.statuses) {
-            select.bind(++index, status);
-        }
-        if (query.age_days) {
-            select.bind(++index, *query.age_days);
-            select.bind(++index, *query.age_days);
-        }
-        if (!query.sex.empty()) {
-            select.bind(++index, query.sex);
-        }
-        for (const auto& term : query.condition_terms) {
-            select.bind(++index, "%" + term + "%");
-        }
+        bind_filter(select, values);
         std::vector<std::string> ids;
         while (select.executeStep()) {
             ids.push_back(select.getColumn(0).getString());
         }
         return ids;
+    });
+}
+
+void TrialStore::for_each_candidate(
+    const CandidateQuery& query,
+    const std::function<void(const std::string&, std::vector<engine::Criterion>&&)>& visit) const {
+    translate("cannot read the store", [&] {
+        std::vector<SqlValue> values;
+        const std::string sql =
+            "WITH candidate AS (SELECT t.id, t.nct_id FROM trials t WHERE " +
+            candidate_filter(query, values) +
+            ") SELECT candidate.nct_id, c.kind, c.type, c.text, c.source_begin, c.source_end, "
+            "c.first_line, c.last_line, c.scope, c.parent, c.negated, c.params "
+            "FROM candidate LEFT JOIN criteria c ON c.trial_id = candidate.id "
+            "ORDER BY candidate.nct_id, c.ordinal";
+        SQLite::Statement select{m_impl->db, sql};
+        bind_filter(select, values);
+        std::string current;
+        std::vector<engine::Criterion> criteria;
+        bool any = false;
+        while (select.executeStep()) {
+            std::string id = select.getColumn(0).getString();
+            if (any && id != current) {
+                visit(current, std::move(criteria));
+                criteria.clear();
+            }
+            current = std::move(id);
+            any = true;
+            if (!select.getColumn(1).isNull()) {
+                criteria.push_back(criterion_from_row(select, 1));
+            }
+        }
+        if (any) {
+            visit(current, std::move(criteria));
+        }
+        return 0;
     });
 }
 
@@ -1475,24 +1545,7 @@ std::vector<engine::Criterion> TrialStore::criteria(std::string_view nct_id) con
             "parent, negated, params FROM criteria WHERE trial_id = ? ORDER BY ordinal");
         select.bind(1, id);
         while (select.executeStep()) {
-            engine::Criterion criterion;
-            criterion.kind = select.getColumn(0).getString() == "exclusion"
-                                 ? engine::CriterionKind::exclusion
-                                 : engine::CriterionKind::inclusion;
-            criterion.type = engine::criterion_type_named(select.getColumn(1).getString())
-                                 .value_or(engine::CriterionType::unparsed);
-            criterion.text = select.getColumn(2).getString();
-            criterion.begin = static_cast<std::size_t>(select.getColumn(3).getInt64());
-            criterion.end = static_cast<std::size_t>(select.getColumn(4).getInt64());
-            criterion.first_line = static_cast<std::size_t>(select.getColumn(5).getInt64());
-            criterion.last_line = static_cast<std::size_t>(select.getColumn(6).getInt64());
-            criterion.scope = select.getColumn(7).getString();
-            if (!select.getColumn(8).isNull()) {
-                criterion.parent = static_cast<std::size_t>(select.getColumn(8).getInt64());
-            }
-            criterion.negated = select.getColumn(9).getInt() != 0;
-            criterion.params = detail::params_from_json(select.getColumn(10).getString());
-            result.push_back(std::move(criterion));
+            result.push_back(criterion_from_row(select, 0));
         }
         return result;
     });

@@ -127,12 +127,42 @@ Exit MatchCommand::run() {
     report_warnings(m_patient, document->warnings, assessment.warnings);
 
     const data::TrialStore store{store_path(), data::TrialStore::Mode::read_only};
-    std::vector<std::string> ids;
+    const auto phases = split_list(m_phase);
+    const engine::MatchSubject subject{patient, assessment, concepts, as_of};
+    MatchReport report;
+    report.patient = &patient;
+    report.assessment = &assessment;
+    report.as_of = as_of;
+
+    // Every candidate is judged on its criteria alone first; only those that will be shown are
+    // then read whole (sites, phases) to be scored. The ranked entries point into these.
+    struct Judged {
+        std::string nct_id;
+        std::unique_ptr<std::vector<engine::Criterion>> criteria;
+        engine::TrialEvaluation evaluation;
+    };
+
+    std::vector<Judged> judged;
+    const auto judge = [&](const std::string& id,
+                           std::vector<engine::Criterion>&& compiled,
+                           const std::string& criteria_text) {
+        if (compiled.empty() && !criteria_text.empty()) {
+            compiled = engine::compile_criteria(criteria_text, concepts).criteria;
+        }
+        auto owned = std::make_unique<std::vector<engine::Criterion>>(std::move(compiled));
+        auto evaluation = engine::evaluate_trial(*owned, subject);
+        if (!m_explain.empty() || m_all || evaluation.verdict != engine::Verdict::ineligible) {
+            judged.push_back({id, std::move(owned), std::move(evaluation)});
+        } else {
+            ++report.candidates; // judged ineligible and not shown
+        }
+    };
     if (!m_explain.empty()) {
-        if (!store.contains(m_explain)) {
+        const auto trial = store.find(m_explain);
+        if (!trial) {
             throw Error{ErrorCode::usage, "--explain: no trial " + m_explain + " in the store"};
         }
-        ids.push_back(m_explain);
+        judge(m_explain, store.criteria(m_explain), trial->eligibility.criteria_text);
     } else {
         data::CandidateQuery query;
         query.statuses = split_list(m_status);
@@ -144,21 +174,24 @@ Exit MatchCommand::run() {
         if (patient.sex && *patient.sex != engine::Sex::other) {
             query.sex = *patient.sex == engine::Sex::male ? "MALE" : "FEMALE";
         }
-        ids = store.candidates(query);
+        store.for_each_candidate(
+            query, [&](const std::string& id, std::vector<engine::Criterion>&& compiled) {
+                std::string text;
+                if (compiled.empty()) {
+                    // Nothing stored (an empty criteria text, or never compiled): compile now.
+                    if (const auto trial = store.find(id)) {
+                        text = trial->eligibility.criteria_text;
+                    }
+                }
+                judge(id, std::move(compiled), text);
+            });
     }
-    const auto phases = split_list(m_phase);
 
-    // Trials and criteria live here; the ranked entries point into them.
     std::vector<std::unique_ptr<engine::Trial>> trials;
-    std::vector<std::unique_ptr<std::vector<engine::Criterion>>> criteria;
-    const engine::MatchSubject subject{patient, assessment, concepts, as_of};
-    MatchReport report;
-    report.patient = &patient;
-    report.assessment = &assessment;
-    report.as_of = as_of;
     std::vector<engine::RankedTrial> ranked;
-    for (const auto& id : ids) {
-        auto trial = store.find(id);
+    for (auto& entry : judged) {
+        ++report.candidates;
+        auto trial = store.find(entry.nct_id);
         if (!trial) {
             continue;
         }
@@ -168,35 +201,28 @@ Exit MatchCommand::run() {
             })) {
             continue;
         }
-        auto compiled = store.criteria(id);
-        if (compiled.empty() && !trial->eligibility.criteria_text.empty()) {
-            compiled =
-                engine::compile_criteria(trial->eligibility.criteria_text, concepts).criteria;
-        }
         trials.push_back(std::make_unique<engine::Trial>(std::move(*trial)));
-        criteria.push_back(std::make_unique<std::vector<engine::Criterion>>(std::move(compiled)));
-        engine::RankedTrial entry;
-        entry.trial = trials.back().get();
-        entry.criteria = criteria.back().get();
-        entry.evaluation = engine::evaluate_trial(*entry.criteria, subject);
-        entry.nearest = engine::nearest_site(*entry.trial, near);
+        engine::RankedTrial ranked_trial;
+        ranked_trial.trial = trials.back().get();
+        ranked_trial.criteria = entry.criteria.get();
+        ranked_trial.evaluation = std::move(entry.evaluation);
+        ranked_trial.nearest = engine::nearest_site(*ranked_trial.trial, near);
         if (m_within > 0 && m_explain.empty() &&
-            (!entry.nearest.distance_km || *entry.nearest.distance_km > m_within)) {
+            (!ranked_trial.nearest.distance_km || *ranked_trial.nearest.distance_km > m_within)) {
             continue;
         }
-        for (std::size_t i = 0; i < entry.criteria->size(); ++i) {
-            const auto& c = (*entry.criteria)[i];
-            const auto& r = entry.evaluation.results[i];
+        for (std::size_t i = 0; i < ranked_trial.criteria->size(); ++i) {
+            const auto& c = (*ranked_trial.criteria)[i];
+            const auto& r = ranked_trial.evaluation.results[i];
             if (c.type == engine::CriterionType::prior_therapy_progression &&
                 c.kind == engine::CriterionKind::inclusion && !c.negated &&
                 (r.outcome == engine::Outcome::pass || r.reason == "pending")) {
-                entry.targets_resistance = true;
+                ranked_trial.targets_resistance = true;
             }
         }
-        entry.score = engine::score_of(entry, as_of);
-        ranked.push_back(std::move(entry));
+        ranked_trial.score = engine::score_of(ranked_trial, as_of);
+        ranked.push_back(std::move(ranked_trial));
     }
-    report.candidates = ranked.size();
     engine::sort_ranked(ranked);
     for (auto& entry : ranked) {
         if (!m_explain.empty() || m_all ||

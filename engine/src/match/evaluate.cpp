@@ -155,26 +155,8 @@ CriterionResult statement(const Criterion& c, bool holds, std::string evidence) 
 // --- patient facts
 // --------------------------------------------------------------------------------
 
-bool agent_is_a(const MatchSubject& s, std::string_view agent, std::string_view concept_id) {
-    if (concept_id == "systemic") {
-        return true;
-    }
-    const auto resolved = resolve_agents(s.graph, agent);
-    const auto target = s.graph.find(concept_id);
-    if (!target) {
-        return lower(agent) == lower(concept_id);
-    }
-    return std::any_of(resolved.concepts.begin(), resolved.concepts.end(), [&](ConceptId id) {
-        return s.graph.is_a(id, *target);
-    });
-}
-
 bool line_is_a(const MatchSubject& s, const LineReport& line, std::string_view concept_id) {
-    return std::any_of(
-               line.agents.begin(),
-               line.agents.end(),
-               [&](const std::string& agent) { return agent_is_a(s, agent, concept_id); }) ||
-           (!line.treatment.regimen.empty() && agent_is_a(s, line.treatment.regimen, concept_id));
+    return s.line_is_a(static_cast<std::size_t>(&line - s.assessment.lines.data()), concept_id);
 }
 
 std::string line_name(const LineReport& line) {
@@ -1285,6 +1267,56 @@ CriterionResult not_judged(std::string reason) {
 }
 
 } // namespace
+
+MatchSubject::MatchSubject(const Patient& patient_,
+                           const PatientAssessment& assessment_,
+                           const ConceptGraph& graph_,
+                           Date as_of_) :
+    patient(patient_),
+    assessment(assessment_),
+    graph(graph_),
+    as_of(as_of_) {
+    for (const auto& line : assessment.lines) {
+        std::vector<ConceptId> concepts;
+        std::vector<std::string> unknown_names;
+        std::vector<std::string> names = line.agents;
+        if (!line.treatment.regimen.empty()) {
+            names.push_back(line.treatment.regimen);
+        }
+        for (const auto& name : names) {
+            const auto resolved = resolve_agents(graph, name);
+            for (const ConceptId id : resolved.concepts) {
+                concepts.push_back(id);
+                for (const ConceptId ancestor : graph.ancestors(id)) {
+                    concepts.push_back(ancestor);
+                }
+            }
+            for (const auto& unknown_name : resolved.unknown) {
+                unknown_names.push_back(lower(unknown_name));
+            }
+        }
+        std::sort(concepts.begin(), concepts.end());
+        concepts.erase(std::unique(concepts.begin(), concepts.end()), concepts.end());
+        m_line_concepts.push_back(std::move(concepts));
+        m_line_unknown.push_back(std::move(unknown_names));
+    }
+}
+
+bool MatchSubject::line_is_a(std::size_t line, std::string_view concept_id) const {
+    if (line >= m_line_concepts.size()) {
+        return false;
+    }
+    if (concept_id == "systemic") {
+        return true;
+    }
+    const auto target = graph.find(concept_id);
+    if (!target) {
+        const auto& unknown_names = m_line_unknown[line];
+        return std::find(unknown_names.begin(), unknown_names.end(), lower(concept_id)) !=
+               unknown_names.end();
+    }
+    return std::binary_search(m_line_concepts[line].begin(), m_line_concepts[line].end(), *target);
+}
 
 CriterionResult evaluate_criterion(const Criterion& c, const MatchSubject& s) {
     switch (c.type) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -244,6 +245,13 @@ public:
 
     /// NCT ids of the candidate trials, in NCT id order.
     std::vector<std::string> candidates(const CandidateQuery& query) const;
+
+    /// Calls `visit` once per candidate trial, in NCT id order, with its compiled criteria
+    /// (empty when none are stored), reading them in one pass over the store.
+    void for_each_candidate(
+        const CandidateQuery& query,
+        const std::function<void(const std::string& nct_id,
+                                 std::vector<engine::Criterion>&& criteria)>& visit) const;
 
     /// Marks every trial's criteria as needing compilation (`trialmatch recompile`).
     void invalidate_criteria();

@@ -22,12 +22,28 @@ enum class Verdict { eligible, possible, ineligible };
 const char* to_string(Outcome outcome) noexcept;
 const char* to_string(Verdict verdict) noexcept;
 
-/// What the matcher knows about one patient on one day; built once, used for every trial.
-struct MatchSubject {
+/// What the matcher knows about one patient on one day; built once, used for every trial. The
+/// concepts each line of therapy falls under are worked out here once, so that class criteria
+/// ("progression on an anti-PD-(L)1") are a lookup per trial.
+class MatchSubject {
+public:
+    MatchSubject(const Patient& patient,
+                 const PatientAssessment& assessment,
+                 const ConceptGraph& graph,
+                 Date as_of);
+
     const Patient& patient;
     const PatientAssessment& assessment;
     const ConceptGraph& graph;
     Date as_of;
+
+    /// True if a drug of line `line` (index into assessment.lines) is `concept_id` or falls
+    /// under it; "systemic" covers every line.
+    bool line_is_a(std::size_t line, std::string_view concept_id) const;
+
+private:
+    std::vector<std::vector<ConceptId>> m_line_concepts;  ///< each line's concepts and ancestors
+    std::vector<std::vector<std::string>> m_line_unknown; ///< agent names not in the vocabulary
 };
 
 struct CriterionResult {
