@@ -75,6 +75,7 @@ inline ChildRun run_trialmatch(const std::vector<std::string>& arguments) {
     }
     argv.push_back(nullptr);
     const auto start = std::chrono::steady_clock::now();
+    std::fflush(nullptr); // the child must not flush our buffered output a second time
     const pid_t child = fork();
     if (child == 0) {
         std::freopen("/dev/null", "w", stdout);

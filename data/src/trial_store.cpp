@@ -1391,13 +1391,19 @@ std::string candidate_filter(const CandidateQuery& query, std::vector<SqlValue>&
         values.push_back(query.sex);
     }
     if (!query.condition_terms.empty()) {
-        sql += " AND EXISTS (SELECT 1 FROM conditions c WHERE c.trial_id = t.id AND c.kind IN "
-               "('condition', 'keyword', 'condition_mesh', 'condition_ancestor') AND (";
+        // Through the FTS5 index of conditions, MeSH terms and keywords: each term is a phrase
+        // whose last word may be a prefix ("solid tum" finds "Solid Tumor" and "Solid Tumours").
+        std::string match = "{conditions keywords} : (";
         for (std::size_t i = 0; i < query.condition_terms.size(); ++i) {
-            sql += i == 0 ? "lower(c.term) LIKE ?" : " OR lower(c.term) LIKE ?";
-            values.push_back("%" + query.condition_terms[i] + "%");
+            std::string phrase;
+            for (const char c : query.condition_terms[i]) {
+                phrase += c == '"' ? std::string{"\"\""} : std::string{c};
+            }
+            match += (i == 0 ? "\"" : " OR \"") + phrase + "\" *";
         }
-        sql += "))";
+        match += ")";
+        sql += " AND t.id IN (SELECT rowid FROM trial_search WHERE trial_search MATCH ?)";
+        values.emplace_back(match);
     }
     return sql;
 }
@@ -1460,10 +1466,9 @@ void TrialStore::for_each_candidate(
         const std::string sql =
             "WITH candidate AS (SELECT t.id, t.nct_id FROM trials t WHERE " +
             candidate_filter(query, values) +
-            ") SELECT candidate.nct_id, c.kind, c.type, c.text, c.source_begin, c.source_end, "
-            "c.first_line, c.last_line, c.scope, c.parent, c.negated, c.params "
+            ") SELECT candidate.nct_id, c.kind, c.type, c.parent, c.negated, c.params "
             "FROM candidate LEFT JOIN criteria c ON c.trial_id = candidate.id "
-            "ORDER BY candidate.nct_id, c.ordinal";
+            "ORDER BY candidate.id, c.ordinal"; // the criteria key's order: no sort needed
         SQLite::Statement select{m_impl->db, sql};
         bind_filter(select, values);
         std::string current;
@@ -1478,7 +1483,19 @@ void TrialStore::for_each_candidate(
             current = std::move(id);
             any = true;
             if (!select.getColumn(1).isNull()) {
-                criteria.push_back(criterion_from_row(select, 1));
+                // What judging needs; texts and positions are read for the trials shown.
+                engine::Criterion criterion;
+                criterion.kind = select.getColumn(1).getString() == "exclusion"
+                                     ? engine::CriterionKind::exclusion
+                                     : engine::CriterionKind::inclusion;
+                criterion.type = engine::criterion_type_named(select.getColumn(2).getString())
+                                     .value_or(engine::CriterionType::unparsed);
+                if (!select.getColumn(3).isNull()) {
+                    criterion.parent = static_cast<std::size_t>(select.getColumn(3).getInt64());
+                }
+                criterion.negated = select.getColumn(4).getInt() != 0;
+                criterion.params = detail::params_from_json(select.getColumn(5).getString());
+                criteria.push_back(std::move(criterion));
             }
         }
         if (any) {

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <set>
 #include <sstream>
 
 namespace trialmatch::cli {
@@ -232,6 +233,19 @@ Exit MatchCommand::run() {
     }
     if (m_explain.empty() && !m_all && report.shown.size() > m_top) {
         report.shown.resize(m_top);
+    }
+    // Judged without texts; the shown trials get theirs (the same criteria in the same order).
+    std::set<std::string> shown_ids;
+    for (const auto& entry : report.shown) {
+        shown_ids.insert(entry.trial->nct_id);
+    }
+    for (auto& entry : judged) {
+        if (shown_ids.count(entry.nct_id) != 0) {
+            auto full = store.criteria(entry.nct_id);
+            if (full.size() == entry.criteria->size()) {
+                *entry.criteria = std::move(full);
+            }
+        }
     }
     report.questions = engine::deciding_questions(report.shown, report.shown.size());
 

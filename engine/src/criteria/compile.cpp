@@ -1228,7 +1228,13 @@ bool recognise_other_malignancy(const Work& w) {
 // --- §5.10: washouts --------------------------------------------------------------------------
 bool recognise_washout(const Work& w) {
     const auto t = w.text;
-    const auto spans = w.durations();
+    // No washout runs for years; "patients >= 18 years" is an age.
+    std::vector<Duration> spans;
+    for (const auto& span : w.durations()) {
+        if (span.days <= 3653) {
+            spans.push_back(span);
+        }
+    }
     if (spans.empty()) {
         return false;
     }

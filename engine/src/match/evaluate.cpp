@@ -791,7 +791,10 @@ CriterionResult evaluate_progression(const Criterion& c, const MatchSubject& s) 
                 continue;
             }
         }
-        if (confirmation && !facts.confirmation && !facts.rapid_clinical_progression) {
+        // Progression on an anti-PD-(L)1 line counts once confirmed (iRECIST iCPD, §2.1; SITC
+        // §3.1), whether or not the trial says so: an unconfirmed iUPD may be pseudo-progression.
+        const bool needs_confirmation = confirmation || line->anti_pd1;
+        if (needs_confirmation && !facts.confirmation && !facts.rapid_clinical_progression) {
             // Pending: the confirming scan can be done from 4 weeks after the first PD (§2.1).
             const Date from = s.assessment.confirmation_from ? *s.assessment.confirmation_from
                                                              : *facts.progression + 28;
@@ -973,7 +976,10 @@ CriterionResult evaluate_washout(const Criterion& c, const MatchSubject& s) {
         }
     }
     if (!last) {
-        return judged(Outcome::pass, "no " + therapy + " therapy recorded");
+        return judged(Outcome::pass,
+                      "no " + therapy +
+                          (therapy == "radiotherapy" || therapy == "surgery" ? "" : " therapy") +
+                          " recorded");
     }
     const auto since = s.as_of - *last;
     const std::string evidence =

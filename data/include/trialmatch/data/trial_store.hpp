@@ -114,8 +114,9 @@ struct StoreStats {
 /// (a SAVEPOINT), so a failure never leaves a study half-written.
 /// Not thread-safe: one TrialStore per thread.
 /// Which trials a patient may be matched against (DESIGN.md "candidate query"): not removed, in
-/// one of `statuses`, with a condition, keyword or MeSH term containing one of `condition_terms`
-/// (lower case), and whose structured age range and sex admit the patient when those are known.
+/// one of `statuses`, with a condition, condition MeSH term or keyword containing one of
+/// `condition_terms` as words (the last word may be a prefix: "solid tum"), and whose structured
+/// age range and sex admit the patient when those are known.
 struct CandidateQuery {
     std::vector<std::string> statuses;
     std::vector<std::string> condition_terms;
@@ -246,8 +247,10 @@ public:
     /// NCT ids of the candidate trials, in NCT id order.
     std::vector<std::string> candidates(const CandidateQuery& query) const;
 
-    /// Calls `visit` once per candidate trial, in NCT id order, with its compiled criteria
-    /// (empty when none are stored), reading them in one pass over the store.
+    /// Calls `visit` once per candidate trial, in store order, with what judging its compiled
+    /// criteria needs (kind, type, parent, negation, parameters; no text or source positions:
+    /// criteria() has those), reading them in one pass over the store. Empty when none are
+    /// stored.
     void for_each_candidate(
         const CandidateQuery& query,
         const std::function<void(const std::string& nct_id,
