@@ -1696,12 +1696,45 @@ bool recognise_prior_therapy(const Work& w) {
     if (has_any(t, {"measurable lesion", "measurable disease"})) {
         return false;
     }
+    // A reaction to a drug is a hypersensitivity or an adverse event; antivirals and the like are
+    // not cancer therapy.
+    if (has_any(t,
+                {"reaction to",
+                 "hypersensitivity",
+                 "allerg",
+                 "anti-hsv",
+                 "antiviral",
+                 "antibiotic",
+                 "anticoagul",
+                 "antiretroviral"})) {
+        return false;
+    }
     // "be eligible for standard therapy with pembrolizumab" is about the future.
     if (!has_any(t, {"prior", "previous", "received", "receiving", "exposure", "exposed"}) &&
         has_any(t, {"eligible for", "candidate for", "candidates for", "eligible to receive"})) {
         return false;
     }
     auto ids = therapy_concepts(w);
+    // "investigational product ... with the exception of anti-PD-1/PD-L1 agents": the excepted
+    // drugs are not the rule's drugs.
+    const std::size_t exception_at =
+        std::min(find_any(t, {"exception of", "except ", "other than "}), t.size());
+    if (exception_at < t.size()) {
+        std::vector<std::string> before;
+        for (const auto& mention : w.mentions()) {
+            if (mention.begin < exception_at) {
+                before.push_back(w.concepts.id(mention.concept_id));
+            }
+        }
+        const auto excepted = [&](const std::string& id) {
+            return std::find(before.begin(), before.end(), id) == before.end() &&
+                   w.concepts.find(id).has_value() &&
+                   std::any_of(w.mentions().begin(), w.mentions().end(), [&](const auto& m) {
+                       return w.concepts.id(m.concept_id) == id;
+                   });
+        };
+        ids.erase(std::remove_if(ids.begin(), ids.end(), excepted), ids.end());
+    }
     const bool generic = has_any(t,
                                  {"systemic therapy",
                                   "systemic treatment",
@@ -1744,9 +1777,17 @@ bool recognise_prior_therapy(const Work& w) {
                                                                    : "systemic");
     }
     w.param("agents", ids);
-    if (has_any(
-            t,
-            {"naive", "naïve", "no prior", "not received", "not have received", "no previous"})) {
+    const bool either_way =
+        has_any(t, {"or have received", "or received", "or previously treated", "or pretreated"});
+    if (either_way || has_any(t, {"can also be", "may also be", "also eligible"})) {
+        w.param("mode", std::string{"allowed"}); // "treatment naive or have received prior ..."
+    } else if (has_any(t,
+                       {"naive",
+                        "naïve",
+                        "no prior",
+                        "not received",
+                        "not have received",
+                        "no previous"})) {
         w.param("mode", std::string{"excluded"});
     } else if (w.criterion.kind == CriterionKind::exclusion) {
         w.param("mode", std::string{"excluded"});
@@ -2094,7 +2135,20 @@ bool recognise_condition(const Work& w) {
                                                          "locally advanced",
                                                          "inoperable",
                                                          "recurrent"});
-    if (!stages.empty() && (!cancer_named || (stage_leads && !confirmed && t.size() <= 40 &&
+    // Without a cancer named, only a line that opens with "metastatic / advanced / unresectable
+    // disease" is about the stage ("Visceral metastatic disease that is not stable", "kidney
+    // disease with advanced stages" are not).
+    const bool stage_disease =
+        has_any(t.substr(0, 45),
+                {"metastatic disease",
+                 "advanced disease",
+                 "unresectable disease",
+                 "recurrent disease",
+                 "locally advanced or metastatic disease",
+                 "unresectable or metastatic disease"}) &&
+        !has_any(t, {"visceral", "invad", "stable", "site", "kidney", "renal", "hospital"});
+    if (!stages.empty() &&
+        ((!cancer_named && stage_disease) || (stage_leads && !confirmed && t.size() <= 40 &&
                                               concepts.size() == 1 && concepts[0] == "melanoma"))) {
         w.set(CriterionType::disease_stage);
         w.param("stages", stages);
