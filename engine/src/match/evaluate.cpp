@@ -1220,6 +1220,45 @@ CriterionResult evaluate_named_condition(const Criterion& c,
     return unknown(std::move(missing));
 }
 
+/// The missing fact for a condition, in words a coordinator can ask about.
+std::string condition_question(const std::string& condition) {
+    static const std::vector<std::pair<std::string_view, std::string_view>> names{
+        {"heart_failure", "heart failure"},
+        {"myocarditis", "myocarditis"},
+        {"arrhythmia", "arrhythmia"},
+        {"qtc", "QTc interval"},
+        {"lvef", "LVEF"},
+        {"infarction", "recent myocardial infarction"},
+        {"cardiovascular", "cardiovascular disease"},
+        {"pneumonitis", "pneumonitis history"},
+        {"interstitial_lung_disease", "interstitial lung disease"},
+        {"uncontrolled_illness", "uncontrolled intercurrent illness"},
+        {"psychiatric", "psychiatric illness or substance abuse"},
+        {"gastrointestinal", "gastrointestinal disorders (bleeding, perforation, absorption)"},
+        {"thromboembolism", "thromboembolic events"},
+        {"hypertension", "uncontrolled hypertension"},
+        {"diabetes", "uncontrolled diabetes"},
+        {"seizures", "seizures"},
+        {"neuropathy", "neuropathy"},
+        {"renal", "kidney disease or dialysis"},
+        {"hepatic", "liver disease (cirrhosis)"},
+        {"immunodeficiency", "immunodeficiency"},
+        {"ocular", "eye disease"},
+        {"wound", "unhealed wounds"},
+        {"skin", "skin disease"},
+        {"endocrine", "endocrine disorders"},
+        {"neuromuscular", "neuromuscular disease"},
+        {"pulmonary", "lung function"},
+        {"surgery_recovery", "recovery from recent surgery"},
+    };
+    for (const auto& [id, words] : names) {
+        if (id == condition) {
+            return std::string{words};
+        }
+    }
+    return condition.empty() ? std::string{"medical history"} : "history of " + condition;
+}
+
 CriterionResult evaluate_cardiac(const Criterion& c, const MatchSubject& s) {
     const std::string condition = word(c, "condition");
     static const std::vector<std::pair<std::string_view, std::vector<std::string_view>>> names{
@@ -1230,11 +1269,11 @@ CriterionResult evaluate_cardiac(const Criterion& c, const MatchSubject& s) {
     };
     for (const auto& [name, list] : names) {
         if (name == condition) {
-            return evaluate_named_condition(c, s, list, "cardiac history (" + condition + ")");
+            return evaluate_named_condition(c, s, list, condition_question(condition));
         }
     }
     return unknown(condition.empty() ? std::string{"cardiac history"}
-                                     : "cardiac history (" + condition + ")");
+                                     : condition_question(condition));
 }
 
 CriterionResult evaluate_comorbidity(const Criterion& c, const MatchSubject& s) {
@@ -1255,11 +1294,7 @@ CriterionResult evaluate_comorbidity(const Criterion& c, const MatchSubject& s) 
             return statement(c, true, ae.term);
         }
     }
-    return evaluate_named_condition(c,
-                                    s,
-                                    names,
-                                    condition.empty() ? std::string{"medical history"}
-                                                      : "history of " + condition);
+    return evaluate_named_condition(c, s, names, condition_question(condition));
 }
 
 CriterionResult not_judged(std::string reason) {
