@@ -104,11 +104,17 @@ bool recognise_age(const Work& w) {
             continue; // "within 5 years prior" is a time span, not an age
         }
         const std::string comparator = comparator_at(t, number);
+        // The first bound stated is the rule; a later one qualifies it ("ages >= 18;
+        // participants >= 65 may need a cardiology evaluation").
         if (comparator == ">=" || comparator == ">") {
-            w.param("min_years", number.value + (comparator == ">" ? 1 : 0));
+            if (!w.criterion.param("min_years")) {
+                w.param("min_years", number.value + (comparator == ">" ? 1 : 0));
+            }
             found = true;
         } else if (comparator == "<=" || comparator == "<") {
-            w.param("max_years", number.value - (comparator == "<" ? 1 : 0));
+            if (!w.criterion.param("max_years")) {
+                w.param("max_years", number.value - (comparator == "<" ? 1 : 0));
+            }
             found = true;
         } else if (has(after.substr(0, 20), " to ") || has(after.substr(0, 4), "-") ||
                    has_word(before, "between")) {

@@ -152,6 +152,18 @@ CriterionResult statement(const Criterion& c, bool holds, std::string evidence) 
     return judged(good ? Outcome::pass : Outcome::fail, std::move(evidence));
 }
 
+/// A statement that the patient has a condition trials exclude (autoimmune disease, an
+/// infection, steroids, pregnancy, a prior irAE, ...). Such a line under the inclusion
+/// criteria, unless negated ("no active autoimmune disease"), is a permission ("patients with
+/// controlled HIV are eligible", "inform the physician should she become pregnant"), never a
+/// requirement to have the condition: it cannot fail.
+CriterionResult presence(const Criterion& c, bool holds, std::string evidence) {
+    if (c.kind == CriterionKind::inclusion && !c.negated) {
+        return judged(Outcome::pass, std::move(evidence));
+    }
+    return statement(c, holds, std::move(evidence));
+}
+
 // --- patient facts
 // --------------------------------------------------------------------------------
 
@@ -385,7 +397,13 @@ CriterionResult evaluate_lab(const Criterion& c, const MatchSubject& s) {
     const std::string alt = word(c, "alt_condition");
     const auto alt_threshold = threshold_of(number(c, "alt_value"), number(c, "alt_uln_multiple"));
     std::optional<bool> alt_applies;
-    if (alt == "liver_metastases") {
+    const bool alt_concerns_analyte =
+        alt == "gilbert"
+            ? analyte == "bilirubin"
+            : (analyte == "AST" || analyte == "ALT" || analyte == "ALP" || analyte == "bilirubin");
+    if (!alt_concerns_analyte) {
+        // "ANC >= 1500 ... AST <= 5 x ULN with liver metastases": not ANC's alternative.
+    } else if (alt == "liver_metastases") {
         alt_applies = has_liver_metastases(s.patient);
     } else if (alt == "gilbert") {
         alt_applies = has_condition(
@@ -395,7 +413,7 @@ CriterionResult evaluate_lab(const Criterion& c, const MatchSubject& s) {
         return unknown("upper limit of normal for " + analyte, evidence);
     }
     const bool base_holds = compare(lab->value, comparator, *base);
-    if (alt.empty() || !alt_threshold) {
+    if (alt.empty() || !alt_threshold || !alt_concerns_analyte) {
         return statement(c, base_holds, evidence);
     }
     const bool alt_holds = compare(lab->value, comparator, *alt_threshold);
@@ -508,6 +526,16 @@ CriterionResult evaluate_condition(const Criterion& c, const MatchSubject& s) {
     std::string evidence = d.cancer;
     if (d.subtype) {
         evidence += std::string{" ("} + to_string(*d.subtype) + ")";
+    }
+    if (c.kind == CriterionKind::exclusion && !c.negated && concepts.size() == 1 &&
+        concepts[0] == "melanoma") {
+        // An exclusion that names melanoma without a subtype the vocabulary knows is about a
+        // variant or a circumstance ("neurotropic melanoma", "in situ melanoma", "planned
+        // radiotherapy to the primary melanoma site"): not understood well enough to judge.
+        CriterionResult result;
+        result.reason = "unparsed";
+        result.evidence = evidence;
+        return result;
     }
     bool any_unknown = false;
     for (const auto& concept_name : concepts) {
@@ -999,7 +1027,7 @@ CriterionResult evaluate_immune_ae(const Criterion& c, const MatchSubject& s) {
     const double min_grade = number(c, "min_grade").value_or(3);
     for (const auto& ae : *s.patient.adverse_events) {
         if (ae.immune_related && *ae.immune_related && ae.grade && *ae.grade >= min_grade) {
-            return statement(c, true, ae.term + " grade " + std::to_string(*ae.grade));
+            return presence(c, true, ae.term + " grade " + std::to_string(*ae.grade));
         }
     }
     for (const auto& ae : *s.patient.adverse_events) {
@@ -1010,10 +1038,10 @@ CriterionResult evaluate_immune_ae(const Criterion& c, const MatchSubject& s) {
             return unknown("grade of " + ae.term);
         }
     }
-    return statement(c,
-                     false,
-                     "no immune-related adverse event of grade " + number_text(min_grade) +
-                         "+ recorded");
+    return presence(c,
+                    false,
+                    "no immune-related adverse event of grade " + number_text(min_grade) +
+                        "+ recorded");
 }
 
 CriterionResult evaluate_prior_toxicity(const Criterion& c, const MatchSubject& s) {
@@ -1059,14 +1087,14 @@ CriterionResult evaluate_autoimmune(const Criterion& c, const MatchSubject& s) {
             }
         }
         if (relevant) {
-            return statement(c, true, d.name);
+            return presence(c, true, d.name);
         }
     }
-    return statement(c,
-                     false,
-                     s.patient.comorbidities->autoimmune->empty()
-                         ? "no autoimmune disease"
-                         : "autoimmune disease inactive without systemic treatment");
+    return presence(c,
+                    false,
+                    s.patient.comorbidities->autoimmune->empty()
+                        ? "no autoimmune disease"
+                        : "autoimmune disease inactive without systemic treatment");
 }
 
 // §5.13
@@ -1086,16 +1114,16 @@ CriterionResult evaluate_steroids(const Criterion& c, const MatchSubject& s) {
         }
         const bool over = compare(*m.prednisone_equivalent_mg_per_day, comparator, threshold);
         if (over) {
-            return statement(c,
-                             true,
-                             m.name + " = prednisone " +
-                                 number_text(*m.prednisone_equivalent_mg_per_day) + " mg/day");
+            return presence(c,
+                            true,
+                            m.name + " = prednisone " +
+                                number_text(*m.prednisone_equivalent_mg_per_day) + " mg/day");
         }
     }
-    return statement(c,
-                     false,
-                     "no systemic corticosteroid " + comparator + " " + number_text(threshold) +
-                         " mg/day prednisone");
+    return presence(c,
+                    false,
+                    "no systemic corticosteroid " + comparator + " " + number_text(threshold) +
+                        " mg/day prednisone");
 }
 
 // §5.14
@@ -1121,7 +1149,7 @@ CriterionResult evaluate_infection(const Criterion& c, const MatchSubject& s) {
         }
         if (status->status == InfectionStatus::active ||
             (status->status == InfectionStatus::controlled && !controlled_allowed)) {
-            return statement(c, true, name + " " + to_string(status->status));
+            return presence(c, true, name + " " + to_string(status->status));
         }
         clear += (clear.empty() ? "" : ", ") + name + " " + to_string(status->status);
     }
@@ -1131,7 +1159,7 @@ CriterionResult evaluate_infection(const Criterion& c, const MatchSubject& s) {
         result.evidence = clear;
         return result;
     }
-    return statement(c, false, clear);
+    return presence(c, false, clear);
 }
 
 // §5.15
@@ -1149,7 +1177,7 @@ CriterionResult evaluate_other_malignancy(const Criterion& c, const MatchSubject
             continue;
         }
         if (m.active && *m.active) {
-            return statement(c, true, m.name + " active");
+            return presence(c, true, m.name + " active");
         }
         if (window) {
             const auto ended = m.treatment_ended ? m.treatment_ended : m.diagnosed_on;
@@ -1157,13 +1185,13 @@ CriterionResult evaluate_other_malignancy(const Criterion& c, const MatchSubject
                 return unknown("when " + m.name + " was treated");
             }
             if (static_cast<double>(s.as_of - ended->latest()) <= *window) {
-                return statement(c, true, m.name + " " + ended->to_string());
+                return presence(c, true, m.name + " " + ended->to_string());
             }
             continue;
         }
         return unknown("whether " + m.name + " counts", m.name);
     }
-    return statement(c, false, "no other cancer in the window");
+    return presence(c, false, "no other cancer in the window");
 }
 
 CriterionResult evaluate_transplant(const Criterion& c, const MatchSubject& s) {
@@ -1171,7 +1199,7 @@ CriterionResult evaluate_transplant(const Criterion& c, const MatchSubject& s) {
         return unknown("transplant history");
     }
     const auto& list = *s.patient.comorbidities->transplant;
-    return statement(c, !list.empty(), list.empty() ? "no transplant" : list.front().name);
+    return presence(c, !list.empty(), list.empty() ? "no transplant" : list.front().name);
 }
 
 CriterionResult evaluate_pregnancy(const Criterion& c, const MatchSubject& s) {
@@ -1187,7 +1215,7 @@ CriterionResult evaluate_pregnancy(const Criterion& c, const MatchSubject& s) {
         return result;
     }
     if (s.patient.sex && *s.patient.sex == Sex::male) {
-        return statement(c, false, "male");
+        return presence(c, false, "male");
     }
     if (!s.patient.pregnancy) {
         return unknown("pregnancy / breastfeeding");
@@ -1195,10 +1223,10 @@ CriterionResult evaluate_pregnancy(const Criterion& c, const MatchSubject& s) {
     const auto& p = *s.patient.pregnancy;
     const bool holds =
         p.status == PregnancyStatus::pregnant || (p.breastfeeding && *p.breastfeeding);
-    return statement(c,
-                     holds,
-                     std::string{to_string(p.status)} +
-                         (p.breastfeeding && *p.breastfeeding ? ", breastfeeding" : ""));
+    return presence(c,
+                    holds,
+                    std::string{to_string(p.status)} +
+                        (p.breastfeeding && *p.breastfeeding ? ", breastfeeding" : ""));
 }
 
 /// Cardiac and other conditions: from the recorded comorbidities by name; numbers (LVEF, QTc)
@@ -1215,7 +1243,7 @@ CriterionResult evaluate_named_condition(const Criterion& c,
     }
     const auto has = has_condition(s.patient.comorbidities->other, names);
     if (*has) {
-        return statement(c, true, "recorded: " + std::string{names.front()});
+        return presence(c, true, "recorded: " + std::string{names.front()});
     }
     return unknown(std::move(missing));
 }
@@ -1291,7 +1319,7 @@ CriterionResult evaluate_comorbidity(const Criterion& c, const MatchSubject& s) 
         if (!names.empty() && std::any_of(names.begin(), names.end(), [&](std::string_view n) {
                 return contains(ae.term, n);
             })) {
-            return statement(c, true, ae.term);
+            return presence(c, true, ae.term);
         }
     }
     return evaluate_named_condition(c, s, names, condition_question(condition));
