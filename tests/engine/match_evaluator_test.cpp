@@ -1,0 +1,254 @@
+// The matcher's rules, one criterion at a time, on a patient built here: what passes, fails, is
+// unknown (and which fact is missing), what waits for a date, and how groups and verdicts
+// combine outcomes. Criteria are written as the compiler stores them (type and parameters).
+
+#include "trialmatch/engine/match.hpp"
+#include "trialmatch/engine/patient_assessment.hpp"
+
+#include "test_paths.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+using namespace trialmatch::engine;
+
+namespace {
+
+ConceptGraph shipped_graph() {
+    ConceptGraph graph;
+    graph.load_tsv(
+        trialmatch::test::read_file(std::filesystem::path{TRIALMATCH_VOCAB_DIR} / "drugs.tsv"),
+        "drugs.tsv");
+    return graph;
+}
+
+Date day(const char* text) {
+    return Date::parse(text);
+}
+
+Scan scan(const char* date, double sum, int new_lesions) {
+    Scan s;
+    s.measurement.date = day(date);
+    s.measurement.target_sum_mm = sum;
+    s.measurement.non_target = NonTarget::none;
+    s.measurement.new_lesions = new_lesions;
+    return s;
+}
+
+/// Metastatic cutaneous melanoma with liver metastases; nivolumab from 2024-01-08 to
+/// 2024-06-03; PR, then PD with a new lesion on 2024-06-10 (iUPD), confirmed 2024-07-22.
+Patient patient() {
+    Patient p;
+    p.id = "test";
+    p.birth_date = day("1960-05-01");
+    p.sex = Sex::female;
+    Diagnosis d;
+    d.cancer = "melanoma";
+    d.subtype = MelanomaSubtype::cutaneous;
+    d.stage = "IV";
+    d.metastatic = true;
+    p.diagnosis = d;
+    p.metastases = Metastases{day("2024-06-10"), {"liver", "lung"}};
+    LabResult ast;
+    ast.test = "AST";
+    ast.value = 150;
+    ast.unit = "U/L";
+    ast.uln = 40;
+    ast.date = day("2024-07-20");
+    LabResult anc;
+    anc.test = "ANC";
+    anc.value = 1200;
+    anc.unit = "/uL";
+    anc.date = day("2024-07-20");
+    p.labs = std::vector<LabResult>{ast, anc};
+    Treatment nivolumab;
+    nivolumab.agents = {"nivolumab"};
+    nivolumab.start = day("2024-01-08");
+    nivolumab.last_dose = day("2024-06-03");
+    nivolumab.doses = 11;
+    nivolumab.pointer = "/treatments/0";
+    p.treatments = std::vector<Treatment>{nivolumab};
+    p.scans = std::vector<Scan>{scan("2024-01-02", 50, 0),
+                                scan("2024-03-04", 30, 0),
+                                scan("2024-06-10", 45, 1),
+                                scan("2024-07-22", 60, 1)};
+    p.performance_status = std::vector<PerformanceStatus>{{"Karnofsky", 80, day("2024-07-20")}};
+    return p;
+}
+
+Criterion criterion(CriterionKind kind, CriterionType type, std::vector<Param> params) {
+    Criterion c;
+    c.kind = kind;
+    c.type = type;
+    c.params = std::move(params);
+    return c;
+}
+
+constexpr auto inclusion = CriterionKind::inclusion;
+constexpr auto exclusion = CriterionKind::exclusion;
+
+struct Fixture {
+    ConceptGraph graph = shipped_graph();
+    Patient record = patient();
+
+    CriterionResult judge(const Criterion& c, const char* as_of = "2024-07-29") {
+        const auto assessment = assess_patient(record, graph, day(as_of));
+        const MatchSubject subject{record, assessment, graph, day(as_of)};
+        return evaluate_criterion(c, subject);
+    }
+};
+
+} // namespace
+
+TEST_CASE("AST with liver metastases takes the trial's alternative limit", "[match]") {
+    Fixture f;
+    const auto ast = criterion(inclusion,
+                               CriterionType::lab,
+                               {{"analyte", std::string{"AST"}},
+                                {"comparator", std::string{"<="}},
+                                {"uln_multiple", 3.0},
+                                {"alt_condition", std::string{"liver_metastases"}},
+                                {"alt_uln_multiple", 5.0}});
+    CHECK(f.judge(ast).outcome == Outcome::pass); // 150 <= 5 x 40
+    f.record.metastases = Metastases{day("2024-06-10"), {"lung"}};
+    CHECK(f.judge(ast).outcome == Outcome::fail); // 150 > 3 x 40, no liver metastases
+    f.record.metastases.reset();
+    const auto unknown = f.judge(ast);
+    CHECK(unknown.outcome == Outcome::unknown);
+    CHECK(unknown.missing == std::vector<std::string>{"liver metastases"});
+}
+
+TEST_CASE("an alternative limit never applies to another analyte", "[match]") {
+    Fixture f;
+    const auto anc = criterion(inclusion,
+                               CriterionType::lab,
+                               {{"analyte", std::string{"ANC"}},
+                                {"comparator", std::string{">="}},
+                                {"value", 1500.0},
+                                {"alt_condition", std::string{"liver_metastases"}},
+                                {"alt_uln_multiple", 5.0}});
+    CHECK(f.judge(anc).outcome == Outcome::fail);
+}
+
+TEST_CASE("a missing fact makes a criterion unknown and names the fact", "[match]") {
+    Fixture f;
+    const auto autoimmune =
+        criterion(exclusion, CriterionType::autoimmune_disease, {{"active", true}});
+    const auto result = f.judge(autoimmune);
+    CHECK(result.outcome == Outcome::unknown);
+    CHECK(result.missing == std::vector<std::string>{"autoimmune disease history"});
+    f.record.comorbidities = Comorbidities{};
+    f.record.comorbidities->autoimmune = std::vector<Condition>{};
+    CHECK(f.judge(autoimmune).outcome == Outcome::pass);
+    Condition colitis;
+    colitis.name = "ulcerative colitis";
+    colitis.active = true;
+    f.record.comorbidities->autoimmune = std::vector<Condition>{colitis};
+    CHECK(f.judge(autoimmune).outcome == Outcome::fail);
+    // Under the inclusion criteria the same statement is a permission: it cannot fail.
+    const auto permission =
+        criterion(inclusion, CriterionType::autoimmune_disease, {{"active", true}});
+    CHECK(f.judge(permission).outcome == Outcome::pass);
+}
+
+TEST_CASE("progression on anti-PD-1 is judged on the line's facts", "[match]") {
+    Fixture f;
+    const auto refractory = criterion(
+        inclusion,
+        CriterionType::prior_therapy_progression,
+        {{"agent_class", std::string{"anti_pd_l1_pathway"}}, {"min_exposure_days", 42.0}});
+    const auto confirmed = f.judge(refractory);
+    CHECK(confirmed.outcome == Outcome::pass);
+    CHECK_THAT(confirmed.evidence, Catch::Contains("confirmed 2024-07-22"));
+    // Exposure too short for the trial: 2024-01-08 -> PD 2024-06-10 is 146 days.
+    const auto long_exposure =
+        criterion(inclusion,
+                  CriterionType::prior_therapy_progression,
+                  {{"agent_class", std::string{"anti_pd1"}}, {"min_exposure_days", 180.0}});
+    CHECK(f.judge(long_exposure).outcome == Outcome::fail);
+    // Before the confirming scan the progression is pending, from the confirmation window.
+    const auto pending = f.judge(refractory, "2024-06-20");
+    CHECK(pending.outcome == Outcome::unknown);
+    CHECK(pending.reason == "pending");
+    REQUIRE(pending.pending_until);
+    CHECK(*pending.pending_until == day("2024-07-08")); // iUPD + 28 days
+}
+
+TEST_CASE("a washout not yet over waits for its last day", "[match]") {
+    Fixture f;
+    const auto washout = criterion(exclusion,
+                                   CriterionType::washout,
+                                   {{"therapy", std::string{"systemic"}}, {"min_days", 28.0}});
+    const auto early = f.judge(washout, "2024-06-20");
+    CHECK(early.outcome == Outcome::unknown);
+    REQUIRE(early.pending_until);
+    CHECK(*early.pending_until == day("2024-07-01"));
+    CHECK(f.judge(washout, "2024-07-29").outcome == Outcome::pass);
+}
+
+TEST_CASE("brain metastases against what the trial accepts", "[match]") {
+    Fixture f;
+    const auto treated =
+        criterion(exclusion,
+                  CriterionType::brain_metastases,
+                  {{"allowed", std::string{"treated_stable"}}, {"stable_days", 28.0}});
+    const auto unknown = f.judge(treated);
+    CHECK(unknown.outcome == Outcome::unknown);
+    CHECK(unknown.missing == std::vector<std::string>{"brain MRI status"});
+    BrainMetastases brain;
+    brain.status = BrainMetastasisStatus::none;
+    f.record.brain_metastases = brain;
+    CHECK(f.judge(treated).outcome == Outcome::pass);
+    brain.status = BrainMetastasisStatus::untreated_active;
+    f.record.brain_metastases = brain;
+    CHECK(f.judge(treated).outcome == Outcome::fail);
+    brain.status = BrainMetastasisStatus::treated_stable;
+    brain.stable_since = day("2024-07-15");
+    f.record.brain_metastases = brain;
+    const auto waiting = f.judge(treated);
+    CHECK(waiting.reason == "pending");
+    CHECK(*waiting.pending_until == day("2024-08-12"));
+}
+
+TEST_CASE("performance status converts Karnofsky to ECOG", "[match]") {
+    Fixture f;
+    const auto ecog = criterion(inclusion,
+                                CriterionType::performance_status,
+                                {{"scale", std::string{"ECOG"}}, {"max", 1.0}});
+    CHECK(f.judge(ecog).outcome == Outcome::pass); // Karnofsky 80 = ECOG 1
+    f.record.performance_status.reset();
+    CHECK(f.judge(ecog).outcome == Outcome::unknown);
+}
+
+TEST_CASE("groups, unparsed and administrative criteria in the verdict", "[match]") {
+    Fixture f;
+    const auto assessment = assess_patient(f.record, f.graph, day("2024-07-29"));
+    const MatchSubject subject{f.record, assessment, f.graph, day("2024-07-29")};
+    std::vector<Criterion> criteria;
+    criteria.push_back(criterion(inclusion, CriterionType::group, {{"mode", std::string{"any"}}}));
+    auto stage = criterion(
+        inclusion, CriterionType::disease_stage, {{"stages", std::vector<std::string>{"III"}}});
+    stage.parent = 0;
+    auto metastatic = criterion(inclusion,
+                                CriterionType::disease_stage,
+                                {{"stages", std::vector<std::string>{"metastatic"}}});
+    metastatic.parent = 0;
+    criteria.push_back(stage);      // fails, but the group passes through its other member
+    criteria.push_back(metastatic); // passes
+    criteria.push_back(criterion(exclusion, CriterionType::administrative, {}));
+    auto evaluation = evaluate_trial(criteria, subject);
+    CHECK(evaluation.results[0].outcome == Outcome::pass);
+    CHECK_FALSE(evaluation.results[1].counts);
+    CHECK_FALSE(evaluation.results[3].counts);
+    CHECK(evaluation.verdict == Verdict::eligible);
+
+    criteria.push_back(criterion(inclusion, CriterionType::unparsed, {}));
+    evaluation = evaluate_trial(criteria, subject);
+    CHECK(evaluation.results[4].reason == "unparsed");
+    CHECK(evaluation.verdict == Verdict::possible);
+
+    criteria.push_back(
+        criterion(inclusion, CriterionType::age, {{"max_years", 50.0}})); // 64 years old
+    CHECK(evaluate_trial(criteria, subject).verdict == Verdict::ineligible);
+}
