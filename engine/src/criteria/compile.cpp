@@ -411,6 +411,9 @@ bool recognise_brain(const Work& w) {
     if (has_any(t.substr(0, 40), {"histolog", "cytolog"}) && has(t, "melanoma")) {
         return false;
     }
+    if (t.starts_with("age ") || t.starts_with("aged ")) {
+        return false; // "Age >= 18 years at diagnosis of brain metastases"
+    }
     w.set(CriterionType::brain_metastases);
     if (has_any(t, {"leptomeningeal", "meningitis", "meningeal"}) || has_word(t, "lmd")) {
         w.param("leptomeningeal", std::string{"excluded"});
@@ -460,6 +463,9 @@ bool recognise_brain(const Work& w) {
     }
     // A window belongs to the steroids or to the imaging, whichever was named last before it.
     for (const auto& duration : w.durations()) {
+        if (duration.days > 3653) {
+            continue; // years are ages or histories, not stability windows
+        }
         const auto before = t.substr(0, duration.begin);
         const std::size_t steroid = std::max({before.rfind("steroid"),
                                               before.rfind("dexamethasone"),
