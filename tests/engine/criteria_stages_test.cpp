@@ -1,6 +1,7 @@
 // The compiler's first stages alone: normalisation and segmentation (DESIGN.md "Inside the
 // engine", stages 1-2).
 
+#include "trialmatch/engine/criteria_compiler.hpp"
 #include "trialmatch/engine/criteria_segment.hpp"
 #include "trialmatch/engine/criteria_text.hpp"
 
@@ -96,4 +97,13 @@ TEST_CASE("segmentation: sentences that mention the criteria are not headings", 
         "* Other protocol-defined Inclusion/Exclusion criteria apply.");
     CHECK(result.headings.size() == 1U);
     CHECK(result.criteria.size() == 2U);
+}
+
+TEST_CASE("an inline cohort label scopes its criterion", "[criteria]") {
+    trialmatch::engine::ConceptGraph graph;
+    const auto compiled = trialmatch::engine::compile_criteria(
+        "Inclusion Criteria:\n\n* Part B: BRAF V600 mutation.\n* Age 18 or older.\n", graph);
+    REQUIRE(compiled.criteria.size() == 2);
+    CHECK(compiled.criteria[0].scope == "Part B");
+    CHECK(compiled.criteria[1].scope.empty());
 }

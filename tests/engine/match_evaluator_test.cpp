@@ -252,3 +252,16 @@ TEST_CASE("groups, unparsed and administrative criteria in the verdict", "[match
         criterion(inclusion, CriterionType::age, {{"max_years", 50.0}})); // 64 years old
     CHECK(evaluate_trial(criteria, subject).verdict == Verdict::ineligible);
 }
+
+TEST_CASE("a failing criterion of one cohort leaves the trial possible", "[match]") {
+    Fixture f;
+    auto braf = criterion(inclusion,
+                          CriterionType::biomarker,
+                          {{"marker", std::string{"BRAF"}}, {"status", std::string{"V600"}}});
+    f.record.biomarkers = std::vector<Biomarker>{{"BRAF", "wild_type", "", {}, "", {}, ""}};
+    const auto assessment_with_braf = assess_patient(f.record, f.graph, day("2024-07-29"));
+    const MatchSubject with_braf{f.record, assessment_with_braf, f.graph, day("2024-07-29")};
+    CHECK(evaluate_trial({braf}, with_braf).verdict == Verdict::ineligible);
+    braf.scope = "Part B";
+    CHECK(evaluate_trial({braf}, with_braf).verdict == Verdict::possible);
+}

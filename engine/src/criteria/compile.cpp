@@ -6,6 +6,7 @@
 #include "text_scan.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <functional>
 
@@ -2571,6 +2572,27 @@ void recognise_criterion(const Work& work) {
     work.criterion.params = std::move(params);
 }
 
+/// "Part B", "Cohort 2 (NSCLC)", "Arm A and C", "Module 1, Cohort 1" when the criterion opens
+/// with such a label and a colon; empty otherwise.
+std::string cohort_prefix(std::string_view text) {
+    const std::size_t colon = text.find(':');
+    if (colon == std::string_view::npos || colon < 4 || colon > 60) {
+        return {};
+    }
+    const auto label = text.substr(0, colon);
+    std::string lower_label;
+    for (const char c : label) {
+        lower_label += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    for (const std::string_view opener :
+         {"cohort", "part ", "parts ", "arm ", "arms ", "module", "group "}) {
+        if (lower_label.starts_with(opener)) {
+            return std::string{label};
+        }
+    }
+    return {};
+}
+
 bool is_group_text(std::string_view t) {
     return !t.empty() && (t.back() == ':' || has_any(t,
                                                      {"following",
@@ -2595,6 +2617,11 @@ CompiledCriteria compile_criteria(std::string_view text, const ConceptGraph& con
     for (std::size_t i = 0; i < compiled.criteria.size(); ++i) {
         Criterion& criterion = compiled.criteria[i];
         const std::string normalised = normalise_criterion_text(criterion.text);
+        // An inline cohort prefix ("Part 3 (Cohort 4): ...", "Module 1, Cohort 2: ...") scopes
+        // the criterion like a cohort heading does.
+        if (const auto prefix = cohort_prefix(criterion.text); !prefix.empty()) {
+            criterion.scope = criterion.scope.empty() ? prefix : criterion.scope + " / " + prefix;
+        }
         index_text(normalised);
         const Work work{normalised, concepts, criterion, std::nullopt, std::nullopt, std::nullopt};
         // A parent line that only leads into its sub-criteria ("Adequate organ function as

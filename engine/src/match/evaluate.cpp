@@ -1507,13 +1507,16 @@ TrialEvaluation evaluate_trial(const std::vector<Criterion>& criteria,
     }
     bool failed = false;
     bool all_pass = true;
-    for (const auto& result : evaluation.results) {
+    for (std::size_t i = 0; i < evaluation.results.size(); ++i) {
+        const auto& result = evaluation.results[i];
         if (!result.counts) {
             continue;
         }
-        if (result.outcome == Outcome::fail) {
+        if (result.outcome == Outcome::fail && criteria[i].scope.empty()) {
             failed = true;
         }
+        // A criterion of one cohort ("Part B:", "Cohort 2 (NSCLC):") that fails rules out that
+        // cohort, not the trial: the patient may fit another. The trial stays possible.
         if (result.outcome != Outcome::pass) {
             all_pass = false;
             if (result.reason == "pending" &&
