@@ -275,3 +275,24 @@ TEST_CASE("match --explain lists every criterion of the trial exactly once", "[m
     CHECK(listed == compiled);
     CHECK(listed.size() > 5U);
 }
+
+TEST_CASE("the top of the list is the top of the full ranking", "[match]") {
+    // match --top reads only the trials that can still reach the top; the result must be what
+    // ranking every candidate gives.
+    const std::string record =
+        (repository_root() / "data" / "examples" / "new_lesions_unconfirmed.json").string();
+    const auto all = run_match(record, "2025-10-20", "--all");
+    const auto top = run_match(record, "2025-10-20", "--top 7");
+    std::vector<std::string> expected;
+    for (const auto& r : all["results"].GetArray()) {
+        if (std::string{r["verdict"].GetString()} != "ineligible" && expected.size() < 7) {
+            expected.emplace_back(r["nct_id"].GetString());
+        }
+    }
+    std::vector<std::string> shown;
+    for (const auto& r : top["results"].GetArray()) {
+        shown.emplace_back(r["nct_id"].GetString());
+    }
+    CHECK(shown.size() == 7U);
+    CHECK(shown == expected);
+}

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -188,6 +189,46 @@ Exit MatchCommand::run() {
             });
     }
 
+    // Only trials that can still reach the top N are read whole: the evaluation fixes the score
+    // up to trial_bonus_max (phase, site, recency), so anything below the N-th best partial
+    // score minus that bonus cannot make the list. --all, --within and --phase read them all.
+    const auto resistance_fit = [](const std::vector<engine::Criterion>& criteria,
+                                   const engine::TrialEvaluation& evaluation) {
+        for (std::size_t i = 0; i < criteria.size(); ++i) {
+            const auto& c = criteria[i];
+            const auto& r = evaluation.results[i];
+            if (c.type == engine::CriterionType::prior_therapy_progression &&
+                c.kind == engine::CriterionKind::inclusion && !c.negated &&
+                (r.outcome == engine::Outcome::pass || r.reason == "pending")) {
+                return true;
+            }
+        }
+        return false;
+    };
+    if (m_explain.empty() && !m_all && m_within <= 0 && phases.empty() && judged.size() > m_top) {
+        std::vector<double> partial;
+        partial.reserve(judged.size());
+        for (const auto& entry : judged) {
+            partial.push_back(engine::evaluation_score(
+                entry.evaluation, resistance_fit(*entry.criteria, entry.evaluation)));
+        }
+        std::vector<double> sorted = partial;
+        std::nth_element(sorted.begin(),
+                         sorted.begin() + static_cast<std::ptrdiff_t>(m_top - 1),
+                         sorted.end(),
+                         std::greater<>{});
+        const double floor = sorted[m_top - 1] - engine::trial_bonus_max;
+        std::vector<Judged> kept;
+        for (std::size_t i = 0; i < judged.size(); ++i) {
+            if (partial[i] >= floor) {
+                kept.push_back(std::move(judged[i]));
+            } else {
+                ++report.candidates; // judged, cannot reach the top
+            }
+        }
+        judged = std::move(kept);
+    }
+
     std::vector<std::unique_ptr<engine::Trial>> trials;
     std::vector<engine::RankedTrial> ranked;
     for (auto& entry : judged) {
@@ -212,15 +253,8 @@ Exit MatchCommand::run() {
             (!ranked_trial.nearest.distance_km || *ranked_trial.nearest.distance_km > m_within)) {
             continue;
         }
-        for (std::size_t i = 0; i < ranked_trial.criteria->size(); ++i) {
-            const auto& c = (*ranked_trial.criteria)[i];
-            const auto& r = ranked_trial.evaluation.results[i];
-            if (c.type == engine::CriterionType::prior_therapy_progression &&
-                c.kind == engine::CriterionKind::inclusion && !c.negated &&
-                (r.outcome == engine::Outcome::pass || r.reason == "pending")) {
-                ranked_trial.targets_resistance = true;
-            }
-        }
+        ranked_trial.targets_resistance =
+            resistance_fit(*ranked_trial.criteria, ranked_trial.evaluation);
         ranked_trial.score = engine::score_of(ranked_trial, as_of);
         ranked.push_back(std::move(ranked_trial));
     }

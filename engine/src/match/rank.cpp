@@ -50,8 +50,7 @@ NearestSite nearest_site(const Trial& trial, std::optional<GeoPoint> from) {
     return best;
 }
 
-double score_of(const RankedTrial& ranked, Date as_of) {
-    const auto& evaluation = ranked.evaluation;
+double evaluation_score(const TrialEvaluation& evaluation, bool targets_resistance) {
     if (evaluation.verdict == Verdict::ineligible) {
         return 0;
     }
@@ -64,9 +63,18 @@ double score_of(const RankedTrial& ranked, Date as_of) {
         unknown_weight += result.reason == "unparsed" ? 0.5 : result.reason == "pending" ? 0.25 : 1;
     }
     score -= 0.25 * unknown_weight / (unknown_weight + 4);
-    if (ranked.targets_resistance) {
+    if (targets_resistance) {
         score += 0.15;
     }
+    return score;
+}
+
+double score_of(const RankedTrial& ranked, Date as_of) {
+    const auto& evaluation = ranked.evaluation;
+    if (evaluation.verdict == Verdict::ineligible) {
+        return 0;
+    }
+    double score = evaluation_score(evaluation, ranked.targets_resistance);
     double phase = 0;
     for (const auto& p : ranked.trial->phases) {
         phase = std::max(phase,

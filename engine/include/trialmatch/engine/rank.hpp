@@ -41,6 +41,12 @@ struct RankedTrial {
 /// last year 0.02.
 double score_of(const RankedTrial& ranked, Date as_of);
 
+/// The part of the score that the evaluation alone decides (band, unknowns, resistance fit);
+/// score_of adds at most `trial_bonus_max` for phase, site and recency. Lets a caller rank
+/// thousands of judged trials and read whole only those that can still reach the top.
+double evaluation_score(const TrialEvaluation& evaluation, bool targets_resistance);
+inline constexpr double trial_bonus_max = 0.04 + 0.02 + 0.06 + 0.02;
+
 /// Orders by score, then verdict, then NCT id, so that equal scores always come out the same.
 void sort_ranked(std::vector<RankedTrial>& ranked);
 
