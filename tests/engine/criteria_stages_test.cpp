@@ -107,3 +107,24 @@ TEST_CASE("an inline cohort label scopes its criterion", "[criteria]") {
     CHECK(compiled.criteria[0].scope == "Part B");
     CHECK(compiled.criteria[1].scope.empty());
 }
+
+TEST_CASE("a list head with a rule of its own is split from its lead-in", "[criteria]") {
+    trialmatch::engine::ConceptGraph graph;
+    const std::string text = "Inclusion Criteria:\n\n"
+                             "* Participants must have at least one measurable brain metastasis "
+                             "AND meet one of the following criteria:\n\n"
+                             "  * Cystic metastases\n"
+                             "  * Metastases of at least 2 cm\n";
+    const auto compiled = trialmatch::engine::compile_criteria(text, graph);
+    REQUIRE(compiled.criteria.size() == 4);
+    CHECK(compiled.criteria[0].text ==
+          "Participants must have at least one measurable brain metastasis");
+    CHECK(compiled.criteria[0].type == trialmatch::engine::CriterionType::brain_metastases);
+    CHECK(compiled.criteria[1].text == "AND meet one of the following criteria:");
+    CHECK(compiled.criteria[1].type == trialmatch::engine::CriterionType::group);
+    CHECK(compiled.criteria[2].parent == std::optional<std::size_t>{1});
+    CHECK(compiled.criteria[3].parent == std::optional<std::size_t>{1});
+    for (const auto& criterion : compiled.criteria) {
+        CHECK(text.substr(criterion.begin, criterion.end - criterion.begin) == criterion.text);
+    }
+}

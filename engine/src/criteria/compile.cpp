@@ -2606,8 +2606,76 @@ bool is_group_text(std::string_view t) {
 
 } // namespace
 
+namespace {
+
+/// A list head that states a rule of its own before leading into its list ("at least one
+/// measurable brain metastasis AND meet one of the following criteria:") becomes two criteria:
+/// the rule, and the head of the list (which keeps the children). Both keep exact source text.
+void split_rule_heads(std::string_view text, std::vector<Criterion>& criteria) {
+    std::vector<bool> has_children(criteria.size(), false);
+    for (const auto& criterion : criteria) {
+        if (criterion.parent) {
+            has_children[*criterion.parent] = true;
+        }
+    }
+    std::vector<Criterion> result;
+    std::vector<std::size_t> new_index(criteria.size());
+    for (std::size_t i = 0; i < criteria.size(); ++i) {
+        Criterion criterion = std::move(criteria[i]);
+        if (criterion.parent) {
+            criterion.parent = new_index[*criterion.parent];
+        }
+        std::size_t split = std::string::npos;
+        if (has_children[i]) {
+            std::string lowered;
+            for (const char c : criterion.text) {
+                lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            }
+            for (const std::string_view lead : {" and meet one of the following",
+                                                " and meet at least one of the following",
+                                                " and meet any of the following",
+                                                " and meet all of the following",
+                                                " and have one of the following",
+                                                " and one of the following",
+                                                " and at least one of the following"}) {
+                const std::size_t at = lowered.find(lead);
+                if (at != std::string::npos && at >= 30) {
+                    split = at + 1; // the lead-in starts at "and"
+                    break;
+                }
+            }
+        }
+        if (split == std::string::npos) {
+            result.push_back(std::move(criterion));
+            new_index[i] = result.size() - 1;
+            continue;
+        }
+        Criterion rule = criterion;
+        rule.end = criterion.begin + split - 1;
+        while (rule.end > rule.begin && (text[rule.end - 1] == ' ' || text[rule.end - 1] == ',')) {
+            --rule.end;
+        }
+        rule.text = std::string{text.substr(rule.begin, rule.end - rule.begin)};
+        rule.last_line =
+            rule.first_line + static_cast<std::size_t>(
+                                  std::count(text.begin() + static_cast<std::ptrdiff_t>(rule.begin),
+                                             text.begin() + static_cast<std::ptrdiff_t>(rule.end),
+                                             '\n'));
+        result.push_back(std::move(rule));
+        criterion.begin += split;
+        criterion.first_line = result.back().last_line;
+        criterion.text = std::string{text.substr(criterion.begin, criterion.end - criterion.begin)};
+        result.push_back(std::move(criterion));
+        new_index[i] = result.size() - 1; // children belong to the list head
+    }
+    criteria = std::move(result);
+}
+
+} // namespace
+
 CompiledCriteria compile_criteria(std::string_view text, const ConceptGraph& concepts) {
     CompiledCriteria compiled = segment_criteria(text);
+    split_rule_heads(text, compiled.criteria);
     std::vector<bool> has_children(compiled.criteria.size(), false);
     for (const auto& criterion : compiled.criteria) {
         if (criterion.parent) {
