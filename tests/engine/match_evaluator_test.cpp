@@ -265,3 +265,23 @@ TEST_CASE("a failing criterion of one cohort leaves the trial possible", "[match
     braf.scope = "Part B";
     CHECK(evaluate_trial({braf}, with_braf).verdict == Verdict::possible);
 }
+
+TEST_CASE("a steroid dose within the stated allowance does not exclude", "[match]") {
+    Fixture f;
+    const auto steroids = criterion(exclusion,
+                                    CriterionType::corticosteroids,
+                                    {{"window_days", 14.0}, {"exempt_max_mg_per_day", 10.0}});
+    CHECK(f.judge(steroids).outcome == Outcome::unknown); // medications not recorded
+    Medication replacement;
+    replacement.name = "hydrocortisone";
+    replacement.dose_mg_per_day = 20;
+    replacement.prednisone_equivalent_mg_per_day = 5;
+    f.record.medications = std::vector<Medication>{replacement};
+    CHECK(f.judge(steroids).outcome == Outcome::pass);
+    Medication high;
+    high.name = "prednisone";
+    high.dose_mg_per_day = 20;
+    high.prednisone_equivalent_mg_per_day = 20;
+    f.record.medications = std::vector<Medication>{replacement, high};
+    CHECK(f.judge(steroids).outcome == Outcome::fail);
+}

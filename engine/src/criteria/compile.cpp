@@ -933,13 +933,26 @@ bool recognise_steroids(const Work& w) {
         return false;
     }
     w.set(CriterionType::corticosteroids);
+    // A dose inside the exceptions ("adrenal replacement is permitted up to prednisone <= 10 mg")
+    // is the allowance, not the rule's threshold.
+    const std::size_t exception_at = std::min(
+        find_any(t, {"exception", "except", "permitted", "allowed", "acceptable"}), t.size());
     for (const auto& number : w.numbers()) {
         const auto after = t.substr(number.end, 6);
-        if (has(after, "mg")) {
+        if (!has(after, "mg")) {
+            continue;
+        }
+        const std::string comparator = comparator_at(t, number);
+        if (number.begin > exception_at) {
+            if (!w.criterion.param("exempt_max_mg_per_day") &&
+                (comparator == "<=" || comparator == "<" || comparator.empty())) {
+                w.param("exempt_max_mg_per_day", number.value);
+            }
+            continue;
+        }
+        if (!w.criterion.param("max_mg_per_day")) {
             w.param("max_mg_per_day", number.value);
-            const std::string comparator = comparator_at(t, number);
             w.param("comparator", comparator.empty() ? std::string{">"} : comparator);
-            break;
         }
     }
     for (const auto& duration : w.durations()) {

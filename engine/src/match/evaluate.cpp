@@ -1102,7 +1102,10 @@ CriterionResult evaluate_steroids(const Criterion& c, const MatchSubject& s) {
     if (!s.patient.medications) {
         return unknown("current medications (corticosteroids)");
     }
-    const double threshold = number(c, "max_mg_per_day").value_or(10);
+    const auto exempt = number(c, "exempt_max_mg_per_day");
+    // Without a dose the rule is "any systemic steroid" when an allowance is stated, else the
+    // usual > 10 mg/day prednisone (§5.13).
+    const double threshold = number(c, "max_mg_per_day").value_or(exempt ? 0 : 10);
     const std::string comparator = word(c, "comparator").empty() ? ">" : word(c, "comparator");
     const auto window = static_cast<std::int64_t>(number(c, "window_days").value_or(0));
     for (const auto& m : *s.patient.medications) {
@@ -1111,6 +1114,9 @@ CriterionResult evaluate_steroids(const Criterion& c, const MatchSubject& s) {
         }
         if (m.end && *m.end + window < s.as_of) {
             continue;
+        }
+        if (exempt && *m.prednisone_equivalent_mg_per_day <= *exempt) {
+            continue; // within the stated allowance (replacement doses)
         }
         const bool over = compare(*m.prednisone_equivalent_mg_per_day, comparator, threshold);
         if (over) {
