@@ -1108,6 +1108,7 @@ CriterionResult evaluate_steroids(const Criterion& c, const MatchSubject& s) {
     const double threshold = number(c, "max_mg_per_day").value_or(exempt ? 0 : 10);
     const std::string comparator = word(c, "comparator").empty() ? ">" : word(c, "comparator");
     const auto window = static_cast<std::int64_t>(number(c, "window_days").value_or(0));
+    std::string allowed;
     for (const auto& m : *s.patient.medications) {
         if (!m.prednisone_equivalent_mg_per_day) {
             continue;
@@ -1116,7 +1117,9 @@ CriterionResult evaluate_steroids(const Criterion& c, const MatchSubject& s) {
             continue;
         }
         if (exempt && *m.prednisone_equivalent_mg_per_day <= *exempt) {
-            continue; // within the stated allowance (replacement doses)
+            allowed = m.name + " = prednisone " + number_text(*m.prednisone_equivalent_mg_per_day) +
+                      " mg/day, within the " + number_text(*exempt) + " mg allowance";
+            continue;
         }
         const bool over = compare(*m.prednisone_equivalent_mg_per_day, comparator, threshold);
         if (over) {
@@ -1125,6 +1128,9 @@ CriterionResult evaluate_steroids(const Criterion& c, const MatchSubject& s) {
                             m.name + " = prednisone " +
                                 number_text(*m.prednisone_equivalent_mg_per_day) + " mg/day");
         }
+    }
+    if (!allowed.empty()) {
+        return presence(c, false, allowed);
     }
     return presence(c,
                     false,
