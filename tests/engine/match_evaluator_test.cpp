@@ -285,3 +285,21 @@ TEST_CASE("a steroid dose within the stated allowance does not exclude", "[match
     f.record.medications = std::vector<Medication>{replacement, high};
     CHECK(f.judge(steroids).outcome == Outcome::fail);
 }
+
+TEST_CASE("an ongoing-irAE rule counts only events not yet resolved", "[match]") {
+    Fixture f;
+    AdverseEvent colitis;
+    colitis.term = "colitis";
+    colitis.grade = 3;
+    colitis.immune_related = true;
+    colitis.resolved = true;
+    f.record.adverse_events = std::vector<AdverseEvent>{colitis};
+    const auto history = criterion(exclusion, CriterionType::immune_adverse_event, {});
+    const auto ongoing =
+        criterion(exclusion, CriterionType::immune_adverse_event, {{"ongoing", true}});
+    CHECK(f.judge(history).outcome == Outcome::fail); // a grade 3 irAE in the history
+    CHECK(f.judge(ongoing).outcome == Outcome::pass); // but it has resolved
+    colitis.resolved = false;
+    f.record.adverse_events = std::vector<AdverseEvent>{colitis};
+    CHECK(f.judge(ongoing).outcome == Outcome::fail);
+}

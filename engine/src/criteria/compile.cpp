@@ -1006,6 +1006,11 @@ bool recognise_immune_ae(const Work& w) {
     if (has(t, "life-threatening")) {
         w.param("min_grade", 4.0);
     }
+    // "Has ongoing immune-related AEs": only those not yet resolved count.
+    if (has_any(t.substr(0, std::min<std::size_t>(t.size(), 40)),
+                {"ongoing", "unresolved", "active", "current", "persistent"})) {
+        w.param("ongoing", true);
+    }
     for (const auto& number : w.numbers()) {
         const auto before = t.substr(number.begin >= 9 ? number.begin - 9 : 0,
                                      std::min<std::size_t>(number.begin, 9));

@@ -3,6 +3,7 @@
 #include "trialmatch/engine/text.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <functional>
@@ -1024,19 +1025,48 @@ CriterionResult evaluate_immune_ae(const Criterion& c, const MatchSubject& s) {
     if (!s.patient.adverse_events) {
         return unknown("prior immune-related adverse events");
     }
-    const double min_grade = number(c, "min_grade").value_or(3);
+    const bool ongoing_only = flag(c, "ongoing");
+    // Without a grade in the text, an ongoing-irAE rule counts any grade; a history rule, grade 3+.
+    const double min_grade = number(c, "min_grade").value_or(ongoing_only ? 1 : 3);
+    const auto resolved = [&](const AdverseEvent& ae) {
+        return (ae.resolved && *ae.resolved) || (ae.end && *ae.end <= s.as_of);
+    };
+    std::string endocrine;
     for (const auto& ae : *s.patient.adverse_events) {
+        if (ongoing_only && resolved(ae)) {
+            continue;
+        }
+        // Endocrinopathies on replacement are usually exempt from "ongoing irAE" rules
+        // (§5.11); without the exemption in the text, they leave the rule open.
+        static constexpr std::array<std::string_view, 5> endocrine_words{
+            "thyroid", "adrenal", "hypophysitis", "pituitar", "diabetes"};
+        if (ongoing_only && !number(c, "min_grade") &&
+            std::any_of(endocrine_words.begin(), endocrine_words.end(), [&](std::string_view word) {
+                return contains(ae.term, word);
+            })) {
+            endocrine = ae.term;
+            continue;
+        }
         if (ae.immune_related && *ae.immune_related && ae.grade && *ae.grade >= min_grade) {
-            return presence(c, true, ae.term + " grade " + std::to_string(*ae.grade));
+            return presence(c,
+                            true,
+                            ae.term + " grade " + std::to_string(*ae.grade) +
+                                (ongoing_only ? " unresolved" : ""));
         }
     }
     for (const auto& ae : *s.patient.adverse_events) {
+        if (ongoing_only && resolved(ae)) {
+            continue;
+        }
         if (!ae.immune_related && ae.grade && *ae.grade >= min_grade) {
             return unknown("whether " + ae.term + " was immune-related");
         }
         if (ae.immune_related && *ae.immune_related && !ae.grade) {
             return unknown("grade of " + ae.term);
         }
+    }
+    if (!endocrine.empty()) {
+        return unknown("whether ongoing " + endocrine + " on replacement is allowed");
     }
     return presence(c,
                     false,
