@@ -1036,10 +1036,11 @@ CriterionResult evaluate_immune_ae(const Criterion& c, const MatchSubject& s) {
         if (ongoing_only && resolved(ae)) {
             continue;
         }
-        // Endocrinopathies on replacement are usually exempt from "ongoing irAE" rules
-        // (§5.11); without the exemption in the text, they leave the rule open.
-        static constexpr std::array<std::string_view, 5> endocrine_words{
-            "thyroid", "adrenal", "hypophysitis", "pituitar", "diabetes"};
+        // Endocrinopathies on replacement, vitiligo and alopecia are usually exempt from
+        // "ongoing irAE" rules (§5.11); without the exemption in the text, they leave the rule
+        // open.
+        static constexpr std::array<std::string_view, 7> endocrine_words{
+            "thyroid", "adrenal", "hypophysitis", "pituitar", "diabetes", "vitiligo", "alopecia"};
         if (ongoing_only && !number(c, "min_grade") &&
             std::any_of(endocrine_words.begin(), endocrine_words.end(), [&](std::string_view word) {
                 return contains(ae.term, word);
@@ -1066,7 +1067,7 @@ CriterionResult evaluate_immune_ae(const Criterion& c, const MatchSubject& s) {
         }
     }
     if (!endocrine.empty()) {
-        return unknown("whether ongoing " + endocrine + " on replacement is allowed");
+        return unknown("whether ongoing " + endocrine + " is exempt");
     }
     return presence(c,
                     false,
