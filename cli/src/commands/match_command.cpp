@@ -153,10 +153,9 @@ Exit MatchCommand::run() {
         }
         auto owned = std::make_unique<std::vector<engine::Criterion>>(std::move(compiled));
         auto evaluation = engine::evaluate_trial(*owned, subject);
+        ++report.candidates;
         if (!m_explain.empty() || m_all || evaluation.verdict != engine::Verdict::ineligible) {
             judged.push_back({id, std::move(owned), std::move(evaluation)});
-        } else {
-            ++report.candidates; // judged ineligible and not shown
         }
     };
     if (!m_explain.empty()) {
@@ -222,8 +221,6 @@ Exit MatchCommand::run() {
         for (std::size_t i = 0; i < judged.size(); ++i) {
             if (partial[i] >= floor) {
                 kept.push_back(std::move(judged[i]));
-            } else {
-                ++report.candidates; // judged, cannot reach the top
             }
         }
         judged = std::move(kept);
@@ -232,7 +229,6 @@ Exit MatchCommand::run() {
     std::vector<std::unique_ptr<engine::Trial>> trials;
     std::vector<engine::RankedTrial> ranked;
     for (auto& entry : judged) {
-        ++report.candidates;
         auto trial = store.find(entry.nct_id);
         if (!trial) {
             continue;
