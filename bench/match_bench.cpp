@@ -73,6 +73,14 @@ int main(int argc, char** argv) {
                 return 1;
             }
             build = imported.seconds;
+        } else {
+            // A kept store may predate this build: migrate it and compile what is stale.
+            const auto compiled =
+                trialmatch::bench::run_trialmatch({"--db", db.string(), "recompile"});
+            if (compiled.status != 0) {
+                fmt::print(stderr, "recompile of {} exited {}\n", db.string(), compiled.status);
+                return 1;
+            }
         }
         std::vector<double> times;
         long peak = 0;

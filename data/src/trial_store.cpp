@@ -4,6 +4,7 @@
 #include "trialmatch/engine/text.hpp"
 
 #include "criteria_params.hpp"
+#include "judging_codec.hpp"
 #include "schema.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -145,6 +146,22 @@ std::optional<engine::AgeUnit> age_unit_from(const std::string& text) {
 }
 
 /// Binds values to consecutive parameters, counting from 1.
+/// Resets a cached statement when a read of one row returns: a statement left on its row keeps
+/// its read transaction, and with it an old snapshot of the file, so other connections' writes
+/// would stay unseen and this connection's next write would fail as busy.
+class ResetOnExit {
+public:
+    explicit ResetOnExit(SQLite::Statement& statement) : m_statement(statement) {}
+
+    ResetOnExit(const ResetOnExit&) = delete;
+    ResetOnExit& operator=(const ResetOnExit&) = delete;
+
+    ~ResetOnExit() { m_statement.tryReset(); }
+
+private:
+    SQLite::Statement& m_statement;
+};
+
 class Binder {
 public:
     explicit Binder(SQLite::Statement& statement) : m_statement(statement) {}
@@ -324,6 +341,7 @@ struct TrialStore::Impl {
     std::int64_t trial_id(std::string_view nct_id) {
         auto& query = statement("SELECT id FROM trials WHERE nct_id = ?");
         query.bind(1, std::string{nct_id});
+        const ResetOnExit done{query};
         return query.executeStep() ? query.getColumn(0).getInt64() : 0;
     }
 
@@ -352,6 +370,7 @@ struct TrialStore::Impl {
 std::optional<Trial> TrialStore::Impl::load(std::string_view nct_id) {
     static const std::string select_sql = select_trial_sql();
     auto& query = statement(select_sql);
+    const ResetOnExit done{query};
     query.bind(1, std::string{nct_id});
     if (!query.executeStep()) {
         return std::nullopt;
@@ -944,6 +963,7 @@ std::optional<std::string> TrialStore::raw_record(std::string_view nct_id) const
     return translate("cannot read the store", [&]() -> std::optional<std::string> {
         auto& query = m_impl->statement("SELECT r.json FROM trial_records r JOIN trials t ON t.id "
                                         "= r.trial_id WHERE t.nct_id = ?");
+        const ResetOnExit done{query};
         query.bind(1, std::string{nct_id});
         if (!query.executeStep()) {
             return std::nullopt;
@@ -1057,6 +1077,7 @@ StoreStats TrialStore::stats() const {
         for (const char* kind : {"import", "refresh"}) {
             auto& query = impl.statement(std::string{"SELECT "} + run_columns +
                                          " FROM runs WHERE kind = ? ORDER BY id DESC LIMIT 1");
+            const ResetOnExit done{query};
             query.bind(1, kind);
             if (query.executeStep()) {
                 (std::string_view{kind} == "import" ? stats.last_import : stats.last_refresh) =
@@ -1175,6 +1196,7 @@ std::optional<RefreshState> TrialStore::refresh_state() const {
     return translate("cannot read the store", [&]() -> std::optional<RefreshState> {
         auto& query = m_impl->statement(
             "SELECT scope, coalesce(watermark, '') FROM refresh_state WHERE id = 1");
+        const ResetOnExit done{query};
         if (!query.executeStep()) {
             return std::nullopt;
         }
@@ -1248,6 +1270,7 @@ std::string TrialStore::staged_page_body(std::string_view query, std::int64_t in
     return translate("cannot read kept pages", [&] {
         auto& select =
             m_impl->statement("SELECT body FROM refresh_pages WHERE query = ? AND page_index = ?");
+        const ResetOnExit done{select};
         Binder{select}.text(std::string{query}).integer(index);
         if (!select.executeStep()) {
             throw StoreError{"kept page " + std::to_string(index) + " has disappeared"};
@@ -1339,6 +1362,7 @@ bool TrialStore::is_removed(std::string_view nct_id) const {
     return translate("cannot read the store", [&] {
         auto& query =
             m_impl->statement("SELECT removed_at IS NOT NULL FROM trials WHERE nct_id = ?");
+        const ResetOnExit done{query};
         query.bind(1, std::string{nct_id});
         return query.executeStep() && query.getColumn(0).getInt() != 0;
     });
@@ -1463,43 +1487,44 @@ void TrialStore::for_each_candidate(
     const std::function<void(const std::string&, std::vector<engine::Criterion>&&)>& visit) const {
     translate("cannot read the store", [&] {
         std::vector<SqlValue> values;
-        const std::string sql =
-            "WITH candidate AS (SELECT t.id, t.nct_id FROM trials t WHERE " +
-            candidate_filter(query, values) +
-            ") SELECT candidate.nct_id, c.kind, c.type, c.parent, c.negated, c.params "
-            "FROM candidate LEFT JOIN criteria c ON c.trial_id = candidate.id "
-            "ORDER BY candidate.id, c.ordinal"; // the criteria key's order: no sort needed
+        const std::string sql = "SELECT t.id, t.nct_id, j.data FROM trials t "
+                                "LEFT JOIN trial_judging j ON j.trial_id = t.id WHERE " +
+                                candidate_filter(query, values) + " ORDER BY t.id";
         SQLite::Statement select{m_impl->db, sql};
         bind_filter(select, values);
-        std::string current;
-        std::vector<engine::Criterion> criteria;
-        bool any = false;
         while (select.executeStep()) {
-            std::string id = select.getColumn(0).getString();
-            if (any && id != current) {
-                visit(current, std::move(criteria));
-                criteria.clear();
+            const std::string id = select.getColumn(1).getString();
+            const auto data = select.getColumn(2);
+            const auto* bytes = static_cast<const char*>(data.getBlob());
+            auto packed = data.isNull() ? std::nullopt
+                                        : detail::decode_judging(std::string_view{
+                                              bytes, static_cast<std::size_t>(data.getBytes())});
+            if (packed) {
+                visit(id, std::move(*packed));
+                continue;
             }
-            current = std::move(id);
-            any = true;
-            if (!select.getColumn(1).isNull()) {
-                // What judging needs; texts and positions are read for the trials shown.
+            // Compiled before the packed row existed, or by another compiler version: the
+            // criteria rows say the same, one row per criterion.
+            auto& rows = m_impl->statement("SELECT kind, type, parent, negated, params "
+                                           "FROM criteria WHERE trial_id = ? ORDER BY ordinal");
+            rows.bind(1, select.getColumn(0).getInt64());
+            std::vector<engine::Criterion> criteria;
+            while (rows.executeStep()) {
                 engine::Criterion criterion;
-                criterion.kind = select.getColumn(1).getString() == "exclusion"
+                criterion.kind = rows.getColumn(0).getString() == "exclusion"
                                      ? engine::CriterionKind::exclusion
                                      : engine::CriterionKind::inclusion;
-                criterion.type = engine::criterion_type_named(select.getColumn(2).getString())
+                criterion.type = engine::criterion_type_named(rows.getColumn(1).getString())
                                      .value_or(engine::CriterionType::unparsed);
-                if (!select.getColumn(3).isNull()) {
-                    criterion.parent = static_cast<std::size_t>(select.getColumn(3).getInt64());
+                if (!rows.getColumn(2).isNull()) {
+                    criterion.parent = static_cast<std::size_t>(rows.getColumn(2).getInt64());
                 }
-                criterion.negated = select.getColumn(4).getInt() != 0;
-                criterion.params = detail::params_from_json(select.getColumn(5).getString());
+                criterion.negated = rows.getColumn(3).getInt() != 0;
+                criterion.params = detail::params_from_json(rows.getColumn(4).getString());
                 criteria.push_back(std::move(criterion));
             }
-        }
-        if (any) {
-            visit(current, std::move(criteria));
+            rows.reset();
+            visit(id, std::move(criteria));
         }
         return 0;
     });
@@ -1542,6 +1567,12 @@ bool TrialStore::save_criteria(std::string_view nct_id,
             insert.bind(13, detail::params_to_json(criterion.params));
             insert.exec();
         }
+        auto& judging = m_impl->statement(
+            "INSERT OR REPLACE INTO trial_judging (trial_id, data) VALUES (?, ?)");
+        judging.bind(1, id);
+        const std::string packed = detail::encode_judging(criteria);
+        judging.bind(2, packed.data(), static_cast<int>(packed.size()));
+        judging.exec();
         auto& update = m_impl->statement("UPDATE trials SET criteria_version = ? WHERE id = ?");
         update.bind(1, version);
         update.bind(2, id);

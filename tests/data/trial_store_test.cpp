@@ -316,3 +316,125 @@ TEST_CASE("trials to compile are listed page by page and leave the list once com
     // Another compiler version sees every trial as stale again.
     CHECK(store.stale_criteria(8, 10).size() == 3U);
 }
+
+namespace {
+
+/// What matching sees of stored criteria: everything but texts and source positions.
+struct Judged {
+    std::string nct_id;
+    std::vector<engine::Criterion> criteria;
+};
+
+std::vector<Judged> judged_candidates(const data::TrialStore& store) {
+    data::CandidateQuery query;
+    query.statuses = {"RECRUITING"};
+    std::vector<Judged> seen;
+    store.for_each_candidate(query, [&](const std::string& id, auto&& criteria) {
+        seen.push_back({id, std::move(criteria)});
+    });
+    return seen;
+}
+
+bool same_for_judging(const std::vector<engine::Criterion>& read,
+                      const std::vector<engine::Criterion>& saved) {
+    if (read.size() != saved.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < read.size(); ++i) {
+        if (read[i].kind != saved[i].kind || read[i].type != saved[i].type ||
+            read[i].parent != saved[i].parent || read[i].negated != saved[i].negated ||
+            read[i].params != saved[i].params || !read[i].text.empty()) {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+TEST_CASE("matching reads the compiled criteria back: packed or from the rows",
+          "[data][store][judging]") {
+    test::TempDir dir;
+    data::TrialStore store{dir / "trials.db"};
+    store.begin_batch();
+    store.upsert(sample_trial("NCT05000001"), "{}");
+    store.upsert(sample_trial("NCT05000002"), "{}");
+    store.commit_batch();
+
+    std::vector<engine::Criterion> criteria(4);
+    criteria[0].type = engine::CriterionType::group;
+    criteria[0].params.push_back({"combine", std::string{"any"}});
+    criteria[1].type = engine::CriterionType::prior_therapy_progression;
+    criteria[1].parent = 0;
+    criteria[1].params = {{"drug_class", std::string{"anti_pd1"}},
+                          {"min_weeks", 12.5},
+                          {"confirmed", true},
+                          {"adjuvant", false},
+                          {"agents", std::vector<std::string>{"nivolumab", "pembrolizumab"}},
+                          {"none", std::vector<std::string>{}},
+                          {"dosé", std::string(300, 'x')}}; // long and non-ASCII
+    criteria[2].type = engine::CriterionType::age;
+    criteria[2].parent = 0;
+    criteria[2].negated = true;
+    criteria[2].params = {{"min_years", -1e-300}};
+    criteria[3].kind = engine::CriterionKind::exclusion;
+    criteria[3].type = engine::CriterionType::unparsed;
+    for (auto& criterion : criteria) {
+        criterion.text = "text is not read when judging";
+    }
+    store.begin_batch();
+    REQUIRE(store.save_criteria("NCT05000002", criteria, engine::criteria_compiler_version));
+    store.commit_batch();
+
+    const auto expect = [&](const data::TrialStore& reader) {
+        const auto seen = judged_candidates(reader);
+        REQUIRE(seen.size() == 2U);
+        CHECK(seen[0].nct_id == "NCT05000001");
+        CHECK(seen[0].criteria.empty()); // never compiled
+        CHECK(seen[1].nct_id == "NCT05000002");
+        CHECK(same_for_judging(seen[1].criteria, criteria));
+    };
+    expect(store);
+    {
+        data::TrialStore reader{dir / "trials.db", data::TrialStore::Mode::read_only};
+        expect(reader);
+    }
+
+    SQLite::Database db{(dir / "trials.db").string(), SQLite::OPEN_READWRITE};
+    const std::int64_t packed_size =
+        db.execAndGet("SELECT length(data) FROM trial_judging").getInt64();
+    REQUIRE(packed_size > 300);
+    db.exec("CREATE TABLE saved AS SELECT * FROM trial_judging");
+
+    SECTION("every truncation of the packed row falls back to the criteria rows") {
+        for (std::int64_t size = 0; size < packed_size; ++size) {
+            db.exec("UPDATE trial_judging SET data = (SELECT substr(data, 1, " +
+                    std::to_string(size) + ") FROM saved)");
+            expect(store);
+        }
+    }
+    SECTION("a row packed by another compiler version is not trusted") {
+        // Byte 2 is the compiler version (a one-byte varint while it is below 128).
+        db.exec("UPDATE trial_judging SET data = X'01' || X'7F' || (SELECT substr(data, 3) "
+                "FROM saved)");
+        expect(store);
+        criteria[1].params.clear(); // the rows now differ from the packed row: rows win
+        {
+            SQLite::Database raw{(dir / "trials.db").string(), SQLite::OPEN_READWRITE};
+            raw.exec("UPDATE criteria SET params = '{}' WHERE ordinal = 1");
+        }
+        expect(store);
+    }
+    SECTION("a store compiled before packed rows existed") {
+        db.exec("DELETE FROM trial_judging");
+        expect(store);
+    }
+    SECTION("compiling again replaces the packed row") {
+        criteria.pop_back();
+        store.begin_batch();
+        REQUIRE(store.save_criteria("NCT05000002", criteria, engine::criteria_compiler_version));
+        store.commit_batch();
+        CHECK(db.execAndGet("SELECT count(*) FROM trial_judging").getInt() == 1);
+        expect(store);
+    }
+}
