@@ -1,11 +1,15 @@
-// The compiler's first stages alone: normalisation and segmentation (DESIGN.md "Inside the
-// engine", stages 1-2).
+// The compiler's stages one at a time: normalisation, segmentation and single recognisers
+// (DESIGN.md "Inside the engine", stages 1-3).
 
 #include "trialmatch/engine/criteria_compiler.hpp"
 #include "trialmatch/engine/criteria_segment.hpp"
 #include "trialmatch/engine/criteria_text.hpp"
 
+#include "test_paths.hpp"
+
 #include <catch2/catch.hpp>
+
+#include <filesystem>
 
 using namespace trialmatch::engine;
 
@@ -127,4 +131,43 @@ TEST_CASE("a list head with a rule of its own is split from its lead-in", "[crit
     for (const auto& criterion : compiled.criteria) {
         CHECK(text.substr(criterion.begin, criterion.end - criterion.begin) == criterion.text);
     }
+}
+
+TEST_CASE("recognisers: who a rule is about and what it names", "[criteria]") {
+    using trialmatch::engine::CriterionType;
+    trialmatch::engine::ConceptGraph graph;
+    graph.load_tsv(
+        trialmatch::test::read_file(std::filesystem::path{TRIALMATCH_VOCAB_DIR} / "drugs.tsv"),
+        "drugs.tsv");
+    const auto one = [&](const std::string& line, const char* heading = "Inclusion Criteria") {
+        const auto compiled = trialmatch::engine::compile_criteria(
+            std::string{heading} + ":\n\n* " + line + "\n", graph);
+        REQUIRE(compiled.criteria.size() == 1);
+        return compiled.criteria[0];
+    };
+    // A donor's age is not the patient's.
+    CHECK(one("Donor must be at least 18 years of age.").type == CriterionType::administrative);
+    CHECK(one("Age 18 years or older.").type == CriterionType::age);
+    // "Known activating ... BRAF mutation" names a mutation, "known BRAF status" a test result.
+    const auto mutation =
+        one("Known activating KRAS, HRAS, or BRAF mutation.", "Exclusion Criteria");
+    CHECK(mutation.type == CriterionType::biomarker);
+    REQUIRE(mutation.param("status") != nullptr);
+    CHECK(std::get<std::string>(*mutation.param("status")) == "V600");
+    const auto status = one("Known BRAF mutation status.");
+    REQUIRE(status.param("status") != nullptr);
+    CHECK(std::get<std::string>(*status.param("status")) == "known");
+    // A later clause's "not eligible" does not negate the rule the type came from.
+    const auto nf1 = one("Melanoma with an NF1 mutation; variants of unknown significance will "
+                         "not be eligible.");
+    CHECK(nf1.type == CriterionType::biomarker);
+    CHECK_FALSE(nf1.negated);
+    // A sex named as the head of conditions is not a sex requirement.
+    CHECK(one("Female patients are eligible to participate if:").type != CriterionType::sex);
+    CHECK(one("Male patients aged 18 or older.").type == CriterionType::sex);
+    // "12 weeks or 2 doses" are alternatives.
+    const auto exposure = one("Melanoma that has progressed after at least 12 weeks or a minimum "
+                              "of 2 doses of treatment with a PD-1 containing therapy.");
+    CHECK(exposure.type == CriterionType::prior_therapy_progression);
+    CHECK(exposure.param("exposure_either") != nullptr);
 }

@@ -303,3 +303,55 @@ TEST_CASE("an ongoing-irAE rule counts only events not yet resolved", "[match]")
     f.record.adverse_events = std::vector<AdverseEvent>{colitis};
     CHECK(f.judge(ongoing).outcome == Outcome::fail);
 }
+
+TEST_CASE("exposure stated as weeks or doses is met by either", "[match]") {
+    Fixture f;
+    // 146 days and 11 doses of nivolumab before the PD of 2024-06-10.
+    const auto either = [](double days, double doses) {
+        return criterion(inclusion,
+                         CriterionType::prior_therapy_progression,
+                         {{"agent_class", std::string{"anti_pd_l1_pathway"}},
+                          {"min_exposure_days", days},
+                          {"min_doses", doses},
+                          {"exposure_either", true}});
+    };
+    CHECK(f.judge(either(180, 2)).outcome == Outcome::pass);  // enough doses
+    CHECK(f.judge(either(84, 20)).outcome == Outcome::pass);  // long enough
+    CHECK(f.judge(either(180, 20)).outcome == Outcome::fail); // neither
+    f.record.treatments->front().doses.reset();
+    const auto unknown_doses = f.judge(either(180, 2));
+    CHECK(unknown_doses.outcome == Outcome::unknown);
+    CHECK(unknown_doses.missing == std::vector<std::string>{"number of doses of nivolumab"});
+    CHECK(f.judge(either(84, 20)).outcome == Outcome::pass); // the exposure alone decides
+    // Without the flag both thresholds apply.
+    auto both = either(84, 20);
+    both.params.pop_back();
+    f.record.treatments->front().doses = 11;
+    CHECK(f.judge(both).outcome == Outcome::fail);
+}
+
+TEST_CASE("a lab limit in another dimension is unknown, never failed", "[match]") {
+    Fixture f;
+    LabResult creatinine;
+    creatinine.test = "creatinine";
+    creatinine.value = 1.1;
+    creatinine.unit = "mg/dL";
+    creatinine.uln = 1.24;
+    creatinine.date = day("2024-07-20");
+    f.record.labs->push_back(creatinine);
+    const auto clearance = criterion(inclusion,
+                                     CriterionType::lab,
+                                     {{"analyte", std::string{"creatinine"}},
+                                      {"comparator", std::string{">"}},
+                                      {"value", 40.0},
+                                      {"unit", std::string{"ml/min/1.73"}}});
+    const auto result = f.judge(clearance);
+    CHECK(result.outcome == Outcome::unknown);
+    CHECK(result.missing == std::vector<std::string>{"creatinine clearance"});
+    auto serum = clearance;
+    serum.params = {{"analyte", std::string{"creatinine"}},
+                    {"comparator", std::string{"<="}},
+                    {"value", 1.0},
+                    {"unit", std::string{"mg/dL"}}};
+    CHECK(f.judge(serum).outcome == Outcome::fail); // same unit: compared
+}

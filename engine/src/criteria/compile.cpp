@@ -153,7 +153,9 @@ bool recognise_sex(const Work& w) {
             break;
         }
     }
+    // "Female patients are eligible ... if:" heads the conditions a woman must meet.
     if (sex.empty() || has_any(t.substr(0, 24), {" or ", " and ", "/"}) ||
+        has_any(t, {" if:", " if ", "provided"}) || t.ends_with(" if") ||
         has_any(t,
                 {"contracept",
                  "pregnan",
@@ -1610,6 +1612,22 @@ bool recognise_progression(const Work& w) {
             w.param("min_cycles", value);
         }
     }
+    // "at least 12 weeks or a minimum of 2 doses": either exposure suffices (DOMAIN.md §5.1).
+    if (w.criterion.param("min_exposure_days") &&
+        (w.criterion.param("min_doses") || w.criterion.param("min_cycles")) &&
+        has_any(t,
+                {"weeks or",
+                 "weeks, or",
+                 "doses or",
+                 "doses, or",
+                 "cycles or",
+                 "cycles, or",
+                 "or a minimum of",
+                 "or at least",
+                 "or minimum of",
+                 "or >="})) {
+        w.param("exposure_either", true);
+    }
     if (has_any(t, {"confirm"})) {
         w.param("confirmation_required", true);
     }
@@ -1898,7 +1916,10 @@ bool recognise_biomarker(const Work& w) {
                                  "mutation-positive",
                                  "positive",
                                  "harbor",
-                                 "harbour"})) {
+                                 "harbour"}) &&
+                       // "known activating BRAF mutation" names a mutation, not a test result
+                       (has_any(t, {"status", "testing", "tested"}) ||
+                        !has_any(t, {"mutation", "activating", "alteration"}))) {
                 status = "known";
             } else {
                 status = "V600";
@@ -2494,8 +2515,30 @@ bool recognise_pneumonitis(const Work& w) {
 
 using Recogniser = bool (*)(const Work&);
 
+/// A criterion about someone other than the patient ("Donor must be at least 18 years of age",
+/// "Caregiver willing to ..."): never judged on the patient's facts.
+bool recognise_other_person(const Work& w) {
+    const auto t = w.text;
+    for (const std::string_view lead : {"donor",
+                                        "the donor",
+                                        "related donor",
+                                        "stem cell donor",
+                                        "caregiver",
+                                        "the caregiver",
+                                        "study partner"}) {
+        if (t.substr(0, lead.size()) == lead && t.size() > lead.size() &&
+            (t[lead.size()] == ' ' || t[lead.size()] == 's' || t[lead.size()] == ':')) {
+            w.set(CriterionType::administrative);
+            w.param("about", std::string{"another person"});
+            return true;
+        }
+    }
+    return false;
+}
+
 // Order: specific before general, so a criterion is claimed by the recogniser that names it best.
 constexpr Recogniser recognisers[] = {
+    recognise_other_person,
     recognise_hla,
     recognise_pregnancy,
     recognise_tissue,
@@ -2750,8 +2793,11 @@ CompiledCriteria compile_criteria(std::string_view text, const ConceptGraph& con
                                                         ? "any"
                                                         : "all"}});
         }
-        criterion.negated =
-            criterion.type != CriterionType::unparsed && negated_statement(normalised);
+        // Negation belongs to the rule the type came from, the first sentence or clause: "X with
+        // an NF1 mutation; variants of unknown significance will not be eligible" is not "no NF1".
+        auto rule = first_sentence(normalised);
+        rule = rule.substr(0, std::min(rule.size(), rule.find("; ")));
+        criterion.negated = criterion.type != CriterionType::unparsed && negated_statement(rule);
     }
     index_text({}); // the text indexed above is gone
     return compiled;

@@ -379,6 +379,16 @@ CriterionResult evaluate_lab(const Criterion& c, const MatchSubject& s) {
     if (lab == nullptr) {
         return unknown(analyte);
     }
+    // A limit in another dimension ("creatinine ... > 40 mL/min" is a clearance) cannot be
+    // compared with the record's value: that fact is missing, not failed.
+    if (const std::string unit = word(c, "unit");
+        value && !unit.empty() && !lab->unit.empty() && unit != lab->unit) {
+        const bool clearance =
+            unit.find("ml/min") != std::string::npos || unit.find("mL/min") != std::string::npos;
+        return unknown(clearance ? analyte + " clearance" : analyte + " in " + unit,
+                       analyte + " " + number_text(lab->value) + " " + lab->unit + " (" +
+                           lab->date.to_string() + ")");
+    }
     const auto threshold_of = [&](std::optional<double> absolute,
                                   std::optional<double> multiple) -> std::optional<double> {
         if (absolute) {
@@ -790,7 +800,25 @@ CriterionResult evaluate_progression(const Criterion& c, const MatchSubject& s) 
             evidence += ", gap " + std::to_string(std::max<std::int64_t>(*gap, 0)) + " days";
         }
         bool line_unknown = false;
-        if (min_exposure) {
+        if (min_exposure && min_doses && flag(c, "exposure_either")) {
+            // "at least 12 weeks or 2 doses": one known threshold met is enough (§5.1).
+            const std::optional<bool> long_enough =
+                exposure ? std::optional<bool>{static_cast<double>(*exposure) >= *min_exposure}
+                         : std::nullopt;
+            const auto& doses = line->treatment.doses;
+            const std::optional<bool> enough_doses =
+                doses ? std::optional<bool>{*doses >= *min_doses} : std::nullopt;
+            if (long_enough == false && enough_doses == false) {
+                failure = evidence + ": exposure under " + number_text(*min_exposure) +
+                          " days and " + std::to_string(*doses) + " doses";
+                continue;
+            }
+            if (long_enough != true && enough_doses != true) {
+                missing.push_back((exposure ? "number of doses of " : "last dose of ") +
+                                  line_name(*line));
+                line_unknown = true;
+            }
+        } else if (min_exposure) {
             if (!exposure) {
                 missing.push_back("last dose of " + line_name(*line));
                 line_unknown = true;
@@ -799,7 +827,7 @@ CriterionResult evaluate_progression(const Criterion& c, const MatchSubject& s) 
                 continue;
             }
         }
-        if (min_doses) {
+        if (min_doses && !(min_exposure && flag(c, "exposure_either"))) {
             if (!line->treatment.doses) {
                 missing.push_back("number of doses of " + line_name(*line));
                 line_unknown = true;
