@@ -6,6 +6,7 @@
 #include "criteria_params.hpp"
 #include "judging_codec.hpp"
 #include "schema.hpp"
+#include "shortlist_store.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -1635,6 +1636,63 @@ CriteriaStats TrialStore::criteria_stats() const {
         }
         types.reset();
         return stats;
+    });
+}
+
+} // namespace trialmatch::data
+
+namespace trialmatch::data {
+
+void TrialStore::save_shortlist(const KeptShortlist& shortlist) {
+    translate("cannot keep the shortlist", [&] {
+        auto& insert = m_impl->statement("INSERT INTO shortlists (patient_id, created_at, as_of, "
+                                         "assessment, entries) VALUES (?, ?, ?, ?, ?)");
+        Binder{insert}
+            .text(shortlist.patient_id)
+            .text(shortlist.created_at.empty() ? utc_now() : shortlist.created_at)
+            .text(shortlist.as_of)
+            .text(shortlist.assessment)
+            .text(detail::shortlist_entries_to_json(shortlist.entries));
+        insert.exec();
+        return 0;
+    });
+}
+
+std::optional<KeptShortlist> TrialStore::last_shortlist(std::string_view patient_id,
+                                                        std::string_view before) const {
+    return translate("cannot read the store", [&]() -> std::optional<KeptShortlist> {
+        auto& select = m_impl->statement(
+            "SELECT created_at, as_of, assessment, entries FROM shortlists "
+            "WHERE patient_id = ? AND (? = '' OR created_at < ?) ORDER BY id DESC LIMIT 1");
+        const ResetOnExit done{select};
+        Binder{select}
+            .text(std::string{patient_id})
+            .text(std::string{before})
+            .text(std::string{before});
+        if (!select.executeStep()) {
+            return std::nullopt;
+        }
+        auto entries = detail::shortlist_entries_from_json(select.getColumn(3).getString());
+        if (!entries) {
+            return std::nullopt;
+        }
+        return KeptShortlist{std::string{patient_id},
+                             select.getColumn(0).getString(),
+                             select.getColumn(1).getString(),
+                             select.getColumn(2).getString(),
+                             std::move(*entries)};
+    });
+}
+
+std::optional<std::string> TrialStore::first_imported_at(std::string_view nct_id) const {
+    return translate("cannot read the store", [&]() -> std::optional<std::string> {
+        auto& select = m_impl->statement("SELECT first_imported_at FROM trials WHERE nct_id = ?");
+        const ResetOnExit done{select};
+        select.bind(1, std::string{nct_id});
+        if (!select.executeStep()) {
+            return std::nullopt;
+        }
+        return select.getColumn(0).getString();
     });
 }
 

@@ -438,3 +438,44 @@ TEST_CASE("matching reads the compiled criteria back: packed or from the rows",
         expect(store);
     }
 }
+
+TEST_CASE("kept shortlists: the latest per patient, or the latest before a time",
+          "[data][store][shortlist]") {
+    test::TempDir dir;
+    data::TrialStore store{dir / "trials.db"};
+    CHECK_FALSE(store.last_shortlist("p1"));
+    data::KeptShortlist first{
+        "p1",
+        "2026-11-01T06:00:00Z",
+        "2026-11-01",
+        "unconfirmed_progression",
+        {{"NCT05000001", "possible", 0.5, 1}, {"NCT05000002", "eligible", 0.75, 2}}};
+    data::KeptShortlist second = first;
+    second.created_at = "2026-11-02T06:00:00Z";
+    second.assessment = "confirmed_progression";
+    second.entries.pop_back();
+    data::KeptShortlist other = first;
+    other.patient_id = "p2";
+    other.created_at = "2026-11-03T06:00:00Z";
+    store.save_shortlist(first);
+    store.save_shortlist(second);
+    store.save_shortlist(other);
+    CHECK(store.last_shortlist("p1") == second);
+    CHECK(store.last_shortlist("p1", "2026-11-02") == first);
+    CHECK_FALSE(store.last_shortlist("p1", "2026-11-01"));
+    CHECK(store.last_shortlist("p2") == other);
+    data::KeptShortlist unstamped = other;
+    unstamped.created_at.clear();
+    store.save_shortlist(unstamped);
+    CHECK(store.last_shortlist("p2")->created_at.size() == 20U); // set when saved
+    {
+        SQLite::Database db{(dir / "trials.db").string(), SQLite::OPEN_READWRITE};
+        db.exec("UPDATE shortlists SET entries = '[{\"nct_id\": 3}]' WHERE patient_id = 'p1'");
+    }
+    CHECK_FALSE(store.last_shortlist("p1")); // damaged: as if none was kept
+    store.begin_batch();
+    store.upsert(sample_trial(), "{}");
+    store.commit_batch();
+    CHECK(store.first_imported_at("NCT05000001").value_or("").size() == 20U);
+    CHECK_FALSE(store.first_imported_at("NCT09999999"));
+}

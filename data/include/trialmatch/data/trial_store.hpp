@@ -125,6 +125,27 @@ struct CandidateQuery {
     bool interventional_only = true; ///< leave out observational studies and registries
 };
 
+/// One trial of a kept shortlist.
+struct ShortlistEntry {
+    std::string nct_id;
+    std::string verdict; ///< eligible / possible / ineligible
+    double score = 0;
+    std::int64_t rank = 0;
+
+    friend bool operator==(const ShortlistEntry&, const ShortlistEntry&) = default;
+};
+
+/// A shortlist as kept for the next one to compare with (`trialmatch shortlist`).
+struct KeptShortlist {
+    std::string patient_id;
+    std::string created_at; ///< UTC, ISO 8601; save_shortlist sets it when empty
+    std::string as_of;      ///< the match date, YYYY-MM-DD
+    std::string assessment; ///< the patient's assessment in short ("confirmed_progression, ...")
+    std::vector<ShortlistEntry> entries;
+
+    friend bool operator==(const KeptShortlist&, const KeptShortlist&) = default;
+};
+
 class TrialStore {
 public:
     enum class Mode { read_only, read_write };
@@ -255,6 +276,17 @@ public:
         const CandidateQuery& query,
         const std::function<void(const std::string& nct_id,
                                  std::vector<engine::Criterion>&& criteria)>& visit) const;
+
+    /// Keeps a patient's shortlist (outside any batch: it is its own transaction).
+    void save_shortlist(const KeptShortlist& shortlist);
+
+    /// The patient's most recent kept shortlist, or the most recent created before `before`
+    /// (an ISO 8601 date or time) when given; nothing if there is none.
+    std::optional<KeptShortlist> last_shortlist(std::string_view patient_id,
+                                                std::string_view before = {}) const;
+
+    /// When the trial first came into this store (UTC, ISO 8601), or nothing if it is not here.
+    std::optional<std::string> first_imported_at(std::string_view nct_id) const;
 
     /// Marks every trial's criteria as needing compilation (`trialmatch recompile`).
     void invalidate_criteria();
