@@ -5,6 +5,7 @@
 #include "commands/match_command.hpp"
 #include "commands/recompile_command.hpp"
 #include "commands/refresh_command.hpp"
+#include "commands/shortlist_command.hpp"
 #include "commands/show_command.hpp"
 #include "commands/stats_command.hpp"
 #include "store_location.hpp"
@@ -40,6 +41,7 @@ std::vector<std::unique_ptr<Command>> make_commands(const GlobalOptions& global)
     commands.push_back(std::make_unique<RecompileCommand>(global));
     commands.push_back(std::make_unique<AssessCommand>(global));
     commands.push_back(std::make_unique<MatchCommand>(global));
+    commands.push_back(std::make_unique<ShortlistCommand>(global));
     return commands;
 }
 

@@ -1,10 +1,12 @@
 #pragma once
 
+#include <rapidjson/document.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
 #include <cstdint>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -28,6 +30,17 @@ public:
     void value(std::uint64_t number) { m_writer.Uint64(number); }
 
     void null() { m_writer.Null(); }
+
+    /// A whole JSON value produced elsewhere (another command's document), re-indented here.
+    /// \throws std::invalid_argument if `json` does not parse.
+    void document(std::string_view json) {
+        rapidjson::Document parsed;
+        parsed.Parse(json.data(), json.size());
+        if (parsed.HasParseError()) {
+            throw std::invalid_argument{"JsonOutput::document: not JSON"};
+        }
+        parsed.Accept(m_writer);
+    }
 
     void boolean(bool flag) { m_writer.Bool(flag); }
 

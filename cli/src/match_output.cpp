@@ -33,6 +33,8 @@ std::vector<std::size_t> criteria_order(const RankedTrial& trial) {
     return order;
 }
 
+} // namespace
+
 std::string phase_text(const engine::Trial& trial) {
     std::string text;
     for (const auto& p : trial.phases) {
@@ -49,9 +51,13 @@ std::string phase_text(const engine::Trial& trial) {
     return text.empty() ? "-" : text;
 }
 
+namespace {
+
 std::string round2(double value) {
     return fmt::format("{:.2f}", value);
 }
+
+} // namespace
 
 std::string site_text(const RankedTrial& trial) {
     const auto* site = trial.nearest.site;
@@ -68,16 +74,8 @@ std::string site_text(const RankedTrial& trial) {
     return text;
 }
 
-struct Tally {
-    std::size_t pass = 0;
-    std::size_t fail = 0;
-    std::size_t unknown = 0;
-    std::vector<std::string> missing;
-    std::vector<std::string> failing;
-};
-
-Tally tally(const RankedTrial& trial) {
-    Tally t;
+TrialTally tally(const RankedTrial& trial) {
+    TrialTally t;
     for (std::size_t i = 0; i < trial.criteria->size(); ++i) {
         const auto& r = trial.evaluation.results[i];
         if (!r.counts) {
@@ -101,6 +99,8 @@ Tally tally(const RankedTrial& trial) {
     return t;
 }
 
+namespace {
+
 std::string fit(std::string text, std::size_t width) {
     if (text.size() <= width) {
         return text;
@@ -117,15 +117,6 @@ std::string verdict_text(const RankedTrial& trial) {
     return text;
 }
 
-const char* resistance_of(const engine::PatientAssessment& assessment) {
-    for (auto it = assessment.lines.rbegin(); it != assessment.lines.rend(); ++it) {
-        if (it->assessment.resistance) {
-            return engine::to_string(it->assessment.resistance->value);
-        }
-    }
-    return nullptr;
-}
-
 std::string summary_line(const MatchReport& report) {
     std::string text = fmt::format("patient {} as of {}: {}",
                                    report.patient->id,
@@ -136,6 +127,25 @@ std::string summary_line(const MatchReport& report) {
     }
     if (report.assessment->progression_date) {
         text += ", progression " + report.assessment->progression_date->to_string();
+    }
+    return text;
+}
+
+} // namespace
+
+const char* resistance_of(const engine::PatientAssessment& assessment) {
+    for (auto it = assessment.lines.rbegin(); it != assessment.lines.rend(); ++it) {
+        if (it->assessment.resistance) {
+            return engine::to_string(it->assessment.resistance->value);
+        }
+    }
+    return nullptr;
+}
+
+std::string assessment_summary(const engine::PatientAssessment& assessment) {
+    std::string text = engine::to_string(assessment.status);
+    if (const char* resistance = resistance_of(assessment)) {
+        text += std::string{" ("} + resistance + ")";
     }
     return text;
 }
@@ -164,8 +174,6 @@ std::string md_cell(std::string text) {
     }
     return out;
 }
-
-} // namespace
 
 std::string match_json(const MatchReport& report) {
     JsonOutput out{"trialmatch-match/1"};
@@ -298,7 +306,7 @@ std::string match_table(const MatchReport& report) {
                             round2(trial.score),
                             fit(phase_text(*trial.trial), 7),
                             fit(trial.trial->brief_title, 54));
-        const Tally t = tally(trial);
+        const TrialTally t = tally(trial);
         std::string reasons =
             fmt::format("{} pass, {} fail, {} unknown", t.pass, t.fail, t.unknown);
         if (trial.evaluation.eligible_from) {
@@ -330,7 +338,7 @@ std::string match_csv(const MatchReport& report) {
         "pass,fail,unknown,missing,title\n";
     std::size_t rank = 0;
     for (const auto& trial : report.shown) {
-        const Tally t = tally(trial);
+        const TrialTally t = tally(trial);
         text += fmt::format(
             "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             ++rank,
@@ -358,7 +366,7 @@ std::string match_markdown(const MatchReport& report) {
     text += "|---:|---|---|---:|---|---|---|\n";
     std::size_t rank = 0;
     for (const auto& trial : report.shown) {
-        const Tally t = tally(trial);
+        const TrialTally t = tally(trial);
         text += fmt::format("| {} | {} {} | {}{} | {} | {} | {} | {} |\n",
                             ++rank,
                             trial.trial->nct_id,

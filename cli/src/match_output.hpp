@@ -19,6 +19,36 @@ struct MatchReport {
     std::vector<engine::DecidingQuestion> questions;
 };
 
+/// A shown trial's counted criteria: how many pass, fail and are unknown, the failing ones (type
+/// and evidence) and the facts the unknown ones miss.
+struct TrialTally {
+    std::size_t pass = 0;
+    std::size_t fail = 0;
+    std::size_t unknown = 0;
+    std::vector<std::string> missing;
+    std::vector<std::string> failing;
+};
+
+TrialTally tally(const engine::RankedTrial& trial);
+
+/// "P1/P2", "n/a", "-".
+std::string phase_text(const engine::Trial& trial);
+
+/// The nearest site in short: "Tampa, United States (12 km)".
+std::string site_text(const engine::RankedTrial& trial);
+
+/// The resistance class of the latest line that has one (DOMAIN.md §3.2), or nothing.
+const char* resistance_of(const engine::PatientAssessment& assessment);
+
+/// "confirmed_progression (secondary_resistance)".
+std::string assessment_summary(const engine::PatientAssessment& assessment);
+
+/// RFC 4180 quoting when needed.
+std::string csv_field(const std::string& text);
+
+/// A Markdown table cell: pipes escaped, line breaks as spaces.
+std::string md_cell(std::string text);
+
 /// trialmatch-match/1 (DESIGN.md), every criterion of every shown trial.
 std::string match_json(const MatchReport& report);
 
