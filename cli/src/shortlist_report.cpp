@@ -224,11 +224,12 @@ void mark_news(PatientShortlist& shortlist,
         const auto& statuses = settings.statuses;
         if (!trial) {
             dropped.reason = "no longer in the store";
-        } else if (store.is_removed(entry.nct_id)) {
-            dropped.reason = "removed from the registry";
         } else if (std::find(statuses.begin(), statuses.end(), trial->overall_status) ==
                    statuses.end()) {
+            // A refresh that sees a trial leave its scope stores the closed version too.
             dropped.reason = "closed (" + lower(trial->overall_status) + ")";
+        } else if (store.is_removed(entry.nct_id)) {
+            dropped.reason = "removed from the registry";
         } else {
             MatchSettings one = settings;
             one.explain = entry.nct_id;

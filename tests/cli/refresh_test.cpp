@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 #include <string>
 #include <thread>
@@ -544,4 +545,164 @@ TEST_CASE("requests carry registry query parameters only", "[cli][refresh]") {
         }
     }
     CHECK(ids_listing);
+}
+
+namespace {
+
+fs::path examples_dir() {
+    return fs::path{TRIALMATCH_CLI_CASES_DIR}.parent_path().parent_path().parent_path() / "data" /
+           "examples";
+}
+
+/// The trial ids in a trialmatch-shortlist/1 patient's news, with their notes joined.
+std::map<std::string, std::string> news_of(const rj::Value& patient) {
+    std::map<std::string, std::string> news;
+    for (const auto& item : patient["news"].GetArray()) {
+        std::string notes;
+        for (const auto& note : item["notes"].GetArray()) {
+            notes += str(note) + "; ";
+        }
+        news[str(item["nct_id"])] = notes;
+    }
+    return news;
+}
+
+} // namespace
+
+TEST_CASE("the nightly flow: refresh, shortlist, refresh again, and the shortlist says what is new",
+          "[cli][refresh][shortlist]") {
+    // Real melanoma records (registry projections without coordinates) for a patient in
+    // Amsterdam with confirmed progression on nivolumab.
+    test::TempDir server_dir;
+    test::RegistryServer server{server_dir.path()};
+    std::vector<fs::path> files;
+    for (const char* id : {"NCT05837767",
+                           "NCT07445022",
+                           "NCT06624644",
+                           "NCT06413680",
+                           "NCT06940739",
+                           "NCT05830058"}) {
+        files.push_back(test::shared_fixtures() / "studies_partial" / (std::string{id} + ".json"));
+    }
+    serve(server, files);
+    server.control(R"({"data_timestamp": "2026-11-20T09:00:00"})");
+    Refresh refresh;
+    REQUIRE(refresh.run(server, scope_args + fast_args).exit == 0);
+
+    const std::string patient = (examples_dir() / "confirmed_acquired_resistance.json").string();
+    const auto shortlist = [&] {
+        const auto result = test::run_trialmatch("shortlist '" + patient +
+                                                     "' --as-of 2025-05-26 --top 20 --format json",
+                                                 refresh.scratch.path(),
+                                                 refresh.env);
+        INFO(result.err);
+        REQUIRE(result.exit == 0);
+        return parse(result.out);
+    };
+    const auto first = shortlist();
+    const auto& before = first["patients"][0];
+    CHECK(before["compared_with"].IsNull()); // the first shortlist: nothing to compare with
+    CHECK(before["news"].Empty());
+    CHECK(before["dropped"].Empty());
+    const auto& listed = before["match"]["results"];
+    REQUIRE(listed.Size() >= 3U);
+    const std::string closing = str(listed[0]["nct_id"]);
+    const std::string opening = str(listed[1]["nct_id"]);
+    const std::string added = "NCT09999903";
+
+    // Overnight: the first trial completes, the second opens a site in Amsterdam, and a new
+    // trial (a copy of the second under a new id) is registered.
+    auto edit = [&](const std::string& id, const std::string& patch) {
+        auto doc = parse(test::read_file(server.data() / (id + ".json")));
+        test::apply_patch(doc, parse(patch));
+        test::write_file(server.data() / (id + ".json"), test::to_text(doc));
+    };
+    {
+        auto doc = parse(test::read_file(server.data() / (opening + ".json")));
+        rj::Pointer("/protocolSection/identificationModule/nctId").Set(doc, added.c_str());
+        rj::Pointer("/protocolSection/statusModule/lastUpdatePostDateStruct/date")
+            .Set(doc, "2026-11-21");
+        test::write_file(server.data() / (added + ".json"), test::to_text(doc));
+    }
+    edit(
+        closing,
+        R"([{"op": "replace", "path": "/protocolSection/statusModule/overallStatus", "value": "COMPLETED"},
+            {"op": "replace", "path": "/protocolSection/statusModule/lastUpdatePostDateStruct", "value": {"date": "2026-11-21", "type": "ACTUAL"}}])");
+    edit(
+        opening,
+        R"([{"op": "add", "path": "/protocolSection/contactsLocationsModule/locations/-", "value": {"facility": "Loopback Melanoma Centre", "city": "Amsterdam", "country": "Netherlands", "status": "RECRUITING", "geoPoint": {"lat": 52.35, "lon": 4.95}}},
+            {"op": "replace", "path": "/protocolSection/statusModule/lastUpdatePostDateStruct", "value": {"date": "2026-11-21", "type": "ACTUAL"}}])");
+    server.control(R"({"data_timestamp": "2026-11-22T09:00:00"})");
+    // Kept shortlists are stamped to the second: make sure the refresh comes after.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    REQUIRE(refresh.run(server, scope_args + fast_args).exit == 0);
+
+    const auto second = shortlist();
+    const auto& after = second["patients"][0];
+    CHECK_THAT(str(after["compared_with"]), Catch::StartsWith("the shortlist of "));
+    CHECK(after["assessment_changed"].IsNull());
+    const auto news = news_of(after);
+    INFO(test::to_text(second));
+    REQUIRE(news.count(added) == 1U);
+    CHECK_THAT(news.at(added), Catch::Contains("new trial"));
+    REQUIRE(news.count(opening) == 1U);
+    CHECK_THAT(news.at(opening),
+               Catch::Contains("site opened: Loopback Melanoma Centre, Amsterdam, Netherlands"));
+    CHECK_THAT(news.at(opening), Catch::Contains(" km)")); // 3 km from the patient
+    CHECK(news.count(closing) == 0U);
+    REQUIRE(after["dropped"].Size() == 1U);
+    CHECK(str(after["dropped"][0]["nct_id"]) == closing);
+    CHECK(str(after["dropped"][0]["reason"]) == "closed (completed)");
+    // Trials that did not change carry no marker.
+    for (const auto& trial : after["match"]["results"].GetArray()) {
+        const std::string id = str(trial["nct_id"]);
+        if (id != added && id != opening) {
+            CHECK(news.count(id) == 0U);
+        }
+    }
+
+    // Against a date instead: everything imported since then is new, nothing was kept before.
+    const auto since = test::run_trialmatch("shortlist '" + patient +
+                                                "' --as-of 2025-05-26 --top 20 --format json "
+                                                "--since 2026-01-01 --no-save",
+                                            refresh.scratch.path(),
+                                            refresh.env);
+    REQUIRE(since.exit == 0);
+    const auto dated = parse(since.out);
+    CHECK(str(dated["patients"][0]["compared_with"]) == "2026-01-01");
+    CHECK(news_of(dated["patients"][0]).size() == dated["patients"][0]["match"]["results"].Size());
+}
+
+TEST_CASE("the shortlist report shows hostile registry text as text", "[cli][shortlist]") {
+    const auto edit =
+        parse(test::read_file(test::own_fixtures() / "hostile" / "NCT06624644.edit.json"));
+    auto record = parse(test::read_file(test::shared_fixtures() / str(edit["base"])));
+    test::apply_patch(record, edit["patch"]);
+    test::TempDir scratch;
+    test::write_file(scratch / "hostile.json", test::to_text(record));
+    const std::string env = "TRIALMATCH_DB='" + (scratch / "trials.db").string() + "'";
+    REQUIRE(test::run_trialmatch(
+                "import '" + (scratch / "hostile.json").string() + "'", scratch.path(), env)
+                .exit == 0);
+    const std::string patient = (examples_dir() / "confirmed_acquired_resistance.json").string();
+    const auto result =
+        test::run_trialmatch("shortlist '" + patient + "' --as-of 2025-06-03 --no-save --out '" +
+                                 (scratch / "report.html").string() + "'",
+                             scratch.path(),
+                             env);
+    INFO(result.err);
+    REQUIRE(result.exit == 0);
+    const std::string html = test::read_file(scratch / "report.html");
+    CHECK_THAT(html, Catch::Contains("NCT06624644"));
+    CHECK_THAT(
+        html,
+        Catch::Contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; LNS8801 &amp; "
+                        "&quot;pembrolizumab&quot; &lt;b&gt;&#39;refractory&#39;&lt;/b&gt;"));
+    CHECK_THAT(html, Catch::Contains("Clinic &lt;img src=x onerror=alert(1)&gt; &amp; Sons"));
+    // No markup from the record survives, and the page has no script or external asset at all.
+    CHECK(html.find("<script") == std::string::npos);
+    CHECK(html.find("<img") == std::string::npos);
+    CHECK(html.find("<b>") == std::string::npos);
+    CHECK(html.find("src=\"http") == std::string::npos);
+    CHECK(html.find("href=\"http") == std::string::npos);
 }
