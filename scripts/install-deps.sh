@@ -9,6 +9,10 @@ packages=(
     catch2 libcli11-dev libfmt-dev libzip-dev zlib1g-dev
     python3 zip
 )
+# --browser: Debian's Chromium instead, for the test of the HTML report (scripts/test.sh).
+if [[ "${1:-}" == "--browser" ]]; then
+    packages=(chromium)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -66,6 +66,7 @@ std::string timeline_svg(const engine::Patient& patient,
     };
 
     std::vector<Point> points;
+    std::vector<const engine::Scan*> unmeasured; ///< scans without a target sum: marked on the axis
     std::vector<engine::Date> dates{assessment.as_of};
     if (patient.scans) {
         for (const auto& scan : *patient.scans) {
@@ -75,6 +76,8 @@ std::string timeline_svg(const engine::Patient& patient,
             dates.push_back(scan.measurement.date);
             if (scan.measurement.target_sum_mm) {
                 points.push_back({scan.measurement.date, *scan.measurement.target_sum_mm});
+            } else {
+                unmeasured.push_back(&scan);
             }
         }
     }
@@ -177,6 +180,27 @@ std::string timeline_svg(const engine::Patient& patient,
                            p.date.to_string(),
                            p.sum);
     }
+    for (const auto* scan : unmeasured) {
+        const double x = x_of(scan->measurement.date);
+        const double y = chart_top + chart_height;
+        std::string what =
+            scan->recorded_category.empty() ? "no target measurements" : scan->recorded_category;
+        if (scan->measurement.new_lesions && *scan->measurement.new_lesions > 0) {
+            what += fmt::format(", {} new lesion(s)", *scan->measurement.new_lesions);
+        }
+        svg += fmt::format("<path class=\"scan\" d=\"M{:.1f} {:.1f} l4 -7 l4 7 z\">"
+                           "<title>{}: {}</title></path>\n",
+                           x - 4,
+                           y,
+                           scan->measurement.date.to_string(),
+                           xml_escape(what));
+    }
+    if (points.empty()) {
+        svg += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\">no target lesion "
+                           "measurements recorded</text>\n",
+                           left + 8,
+                           chart_top + chart_height / 2);
+    }
     for (const auto& point : assessment.current.time_points) {
         const bool iupd = point.irecist == engine::ImmuneResponse::iupd;
         const bool icpd = point.irecist == engine::ImmuneResponse::icpd;
@@ -198,8 +222,9 @@ std::string timeline_svg(const engine::Patient& patient,
     // Lines of therapy.
     double y = bars_top;
     for (const auto& line : assessment.lines) {
+        // Facts after the as-of day are not part of the assessment, so no bar goes past it.
         const engine::Date end = line.treatment.last_dose && !line.treatment.ongoing.value_or(false)
-                                     ? *line.treatment.last_dose
+                                     ? std::min(*line.treatment.last_dose, assessment.as_of)
                                      : assessment.as_of;
         const double x1 = x_of(line.treatment.start);
         const double x2 = std::max(x_of(end), x1 + 3);
