@@ -8,10 +8,11 @@ namespace trialmatch::data::detail {
 
 namespace {
 
-constexpr unsigned char format_version = 1;
+constexpr unsigned char format_version = 2; // 2: with the cohort scope
 constexpr unsigned char flag_exclusion = 1;
 constexpr unsigned char flag_negated = 2;
 constexpr unsigned char flag_parent = 4;
+constexpr unsigned char flag_scope = 8;
 constexpr auto last_type = static_cast<std::uint64_t>(engine::CriterionType::unparsed);
 
 enum Tag : unsigned char { tag_false, tag_true, tag_number, tag_text, tag_list };
@@ -142,10 +143,14 @@ std::string encode_judging(const std::vector<engine::Criterion>& criteria) {
         flags |= criterion.kind == engine::CriterionKind::exclusion ? flag_exclusion : 0U;
         flags |= criterion.negated ? flag_negated : 0U;
         flags |= criterion.parent ? flag_parent : 0U;
+        flags |= criterion.scope.empty() ? 0U : flag_scope;
         out += static_cast<char>(flags);
         put_varint(out, static_cast<std::uint64_t>(criterion.type));
         if (criterion.parent) {
             put_varint(out, *criterion.parent);
+        }
+        if (!criterion.scope.empty()) {
+            put_text(out, criterion.scope);
         }
         put_varint(out, criterion.params.size());
         for (const auto& param : criterion.params) {
@@ -206,6 +211,9 @@ std::optional<std::vector<engine::Criterion>> decode_judging(std::string_view da
                 return std::nullopt;
             }
             criterion.parent = static_cast<std::size_t>(parent);
+        }
+        if ((flags & flag_scope) != 0 && !reader.text(criterion.scope)) {
+            return std::nullopt;
         }
         std::uint64_t params = 0;
         if (!reader.count(params)) {

@@ -1506,7 +1506,7 @@ void TrialStore::for_each_candidate(
             }
             // Compiled before the packed row existed, or by another compiler version: the
             // criteria rows say the same, one row per criterion.
-            auto& rows = m_impl->statement("SELECT kind, type, parent, negated, params "
+            auto& rows = m_impl->statement("SELECT kind, type, parent, negated, params, scope "
                                            "FROM criteria WHERE trial_id = ? ORDER BY ordinal");
             rows.bind(1, select.getColumn(0).getInt64());
             std::vector<engine::Criterion> criteria;
@@ -1522,6 +1522,7 @@ void TrialStore::for_each_candidate(
                 }
                 criterion.negated = rows.getColumn(3).getInt() != 0;
                 criterion.params = detail::params_from_json(rows.getColumn(4).getString());
+                criterion.scope = rows.getColumn(5).getString();
                 criteria.push_back(std::move(criterion));
             }
             rows.reset();

@@ -343,7 +343,8 @@ bool same_for_judging(const std::vector<engine::Criterion>& read,
     for (std::size_t i = 0; i < read.size(); ++i) {
         if (read[i].kind != saved[i].kind || read[i].type != saved[i].type ||
             read[i].parent != saved[i].parent || read[i].negated != saved[i].negated ||
-            read[i].params != saved[i].params || !read[i].text.empty()) {
+            read[i].params != saved[i].params || read[i].scope != saved[i].scope ||
+            !read[i].text.empty()) {
             return false;
         }
     }
@@ -376,6 +377,7 @@ TEST_CASE("matching reads the compiled criteria back: packed or from the rows",
     criteria[2].type = engine::CriterionType::age;
     criteria[2].parent = 0;
     criteria[2].negated = true;
+    criteria[2].scope = "Cohort B (uveal)";
     criteria[2].params = {{"min_years", -1e-300}};
     criteria[3].kind = engine::CriterionKind::exclusion;
     criteria[3].type = engine::CriterionType::unparsed;
@@ -415,7 +417,7 @@ TEST_CASE("matching reads the compiled criteria back: packed or from the rows",
     }
     SECTION("a row packed by another compiler version is not trusted") {
         // Byte 2 is the compiler version (a one-byte varint while it is below 128).
-        db.exec("UPDATE trial_judging SET data = X'01' || X'7F' || (SELECT substr(data, 3) "
+        db.exec("UPDATE trial_judging SET data = X'02' || X'7F' || (SELECT substr(data, 3) "
                 "FROM saved)");
         expect(store);
         criteria[1].params.clear(); // the rows now differ from the packed row: rows win

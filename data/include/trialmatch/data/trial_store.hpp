@@ -269,9 +269,9 @@ public:
     std::vector<std::string> candidates(const CandidateQuery& query) const;
 
     /// Calls `visit` once per candidate trial, in store order, with what judging its compiled
-    /// criteria needs (kind, type, parent, negation, parameters; no text or source positions:
-    /// criteria() has those), reading them in one pass over the store. Empty when none are
-    /// stored.
+    /// criteria needs (kind, type, parent, negation, scope, parameters; no text or source
+    /// positions: criteria() has those), reading them in one pass over the store. Empty when none
+    /// are stored.
     void for_each_candidate(
         const CandidateQuery& query,
         const std::function<void(const std::string& nct_id,
