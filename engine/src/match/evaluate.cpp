@@ -1522,56 +1522,60 @@ CriterionResult evaluate_criterion(const Criterion& c, const MatchSubject& s) {
     return not_judged("unparsed");
 }
 
-TrialEvaluation evaluate_trial(const std::vector<Criterion>& criteria,
-                               const MatchSubject& subject) {
+CriterionShape shape_of(const Criterion& criterion) {
+    CriterionShape shape;
+    shape.group = criterion.type == CriterionType::group;
+    shape.any = shape.group && word(criterion, "mode") == "any";
+    shape.parent = criterion.parent;
+    shape.scoped = !criterion.scope.empty();
+    return shape;
+}
+
+TrialEvaluation settle_trial(const std::vector<CriterionShape>& shapes,
+                             std::vector<CriterionResult> results) {
     TrialEvaluation evaluation;
-    evaluation.results.reserve(criteria.size());
-    for (const auto& criterion : criteria) {
-        evaluation.results.push_back(evaluate_criterion(criterion, subject));
-    }
+    evaluation.results = std::move(results);
     // Groups, deepest first so that nested groups are settled before their parents.
-    for (std::size_t i = criteria.size(); i-- > 0;) {
-        if (criteria[i].type != CriterionType::group) {
+    for (std::size_t i = shapes.size(); i-- > 0;) {
+        if (!shapes[i].group) {
             continue;
         }
-        const bool any = word(criteria[i], "mode") == "any";
-        std::vector<std::size_t> members;
-        for (std::size_t j = i + 1; j < criteria.size(); ++j) {
-            if (criteria[j].parent && *criteria[j].parent == i) {
-                members.push_back(j);
+        const bool any = shapes[i].any;
+        std::size_t members = 0;
+        std::size_t passed = 0;
+        std::size_t failed = 0;
+        for (std::size_t j = i + 1; j < shapes.size(); ++j) {
+            if (shapes[j].parent && *shapes[j].parent == i) {
+                const auto outcome = evaluation.results[j].outcome;
+                ++members;
+                passed += outcome == Outcome::pass ? 1 : 0;
+                failed += outcome == Outcome::fail ? 1 : 0;
+                if (any) {
+                    evaluation.results[j].counts = false; // the group's outcome stands for them
+                }
             }
         }
         auto& group = evaluation.results[i];
-        if (members.empty()) {
+        if (members == 0) {
             group.counts = false;
             group.reason = "group";
             continue;
         }
-        std::size_t passed = 0;
-        std::size_t failed = 0;
-        for (const std::size_t j : members) {
-            const auto outcome = evaluation.results[j].outcome;
-            passed += outcome == Outcome::pass ? 1 : 0;
-            failed += outcome == Outcome::fail ? 1 : 0;
-            if (any) {
-                evaluation.results[j].counts = false; // the group's outcome stands for them
-            }
-        }
         group.reason.clear();
         if (any) {
-            group.outcome = passed > 0                 ? Outcome::pass
-                            : failed == members.size() ? Outcome::fail
-                                                       : Outcome::unknown;
+            group.outcome = passed > 0          ? Outcome::pass
+                            : failed == members ? Outcome::fail
+                                                : Outcome::unknown;
             group.counts = true;
         } else {
             // An all-of group's members count on their own; the group only summarises them.
-            group.outcome = failed > 0                 ? Outcome::fail
-                            : passed == members.size() ? Outcome::pass
-                                                       : Outcome::unknown;
+            group.outcome = failed > 0          ? Outcome::fail
+                            : passed == members ? Outcome::pass
+                                                : Outcome::unknown;
             group.counts = false;
         }
         group.evidence =
-            std::to_string(passed) + " of " + std::to_string(members.size()) + " sub-criteria pass";
+            std::to_string(passed) + " of " + std::to_string(members) + " sub-criteria pass";
         if (group.outcome == Outcome::unknown && any) {
             group.missing.push_back("one of the sub-criteria");
         }
@@ -1583,7 +1587,7 @@ TrialEvaluation evaluate_trial(const std::vector<Criterion>& criteria,
         if (!result.counts) {
             continue;
         }
-        if (result.outcome == Outcome::fail && criteria[i].scope.empty()) {
+        if (result.outcome == Outcome::fail && !shapes[i].scoped) {
             failed = true;
         }
         // A criterion of one cohort ("Part B:", "Cohort 2 (NSCLC):") that fails rules out that
@@ -1603,6 +1607,19 @@ TrialEvaluation evaluate_trial(const std::vector<Criterion>& criteria,
         evaluation.eligible_from.reset();
     }
     return evaluation;
+}
+
+TrialEvaluation evaluate_trial(const std::vector<Criterion>& criteria,
+                               const MatchSubject& subject) {
+    std::vector<CriterionShape> shapes;
+    std::vector<CriterionResult> results;
+    shapes.reserve(criteria.size());
+    results.reserve(criteria.size());
+    for (const auto& criterion : criteria) {
+        shapes.push_back(shape_of(criterion));
+        results.push_back(evaluate_criterion(criterion, subject));
+    }
+    return settle_trial(shapes, std::move(results));
 }
 
 } // namespace trialmatch::engine

@@ -71,6 +71,23 @@ struct TrialEvaluation {
     std::optional<Date> eligible_from;
 };
 
+/// What settling a trial's verdict needs of a criterion besides its result: whether it is a
+/// group (all-of or any-of), its parent, and whether it belongs to one cohort.
+struct CriterionShape {
+    bool group = false;
+    bool any = false;
+    std::optional<std::size_t> parent;
+    bool scoped = false;
+};
+
+CriterionShape shape_of(const Criterion& criterion);
+
+/// The second half of evaluate_trial, for results worked out elsewhere (shared by identical
+/// criteria of many trials, engine/criteria_pool.hpp): groups take their outcome from their
+/// members, then the verdict and the pending date follow.
+TrialEvaluation settle_trial(const std::vector<CriterionShape>& shapes,
+                             std::vector<CriterionResult> results);
+
 /// Evaluates every criterion and gives the verdict: `ineligible` if a counted criterion fails,
 /// `eligible` if every counted one passes, `possible` otherwise. Groups take their outcome from
 /// their members (all-of: every member; any-of: one member).

@@ -1,0 +1,121 @@
+#include "trialmatch/engine/criteria_pool.hpp"
+
+#include <cstring>
+#include <type_traits>
+
+namespace trialmatch::engine {
+
+namespace {
+
+/// Everything evaluate_criterion reads of a criterion, as bytes: kind, type, negation and the
+/// parameters with their types. Parent, scope and text do not change a criterion's outcome.
+std::string judging_key(const Criterion& c) {
+    std::string key;
+    key += static_cast<char>(c.kind == CriterionKind::exclusion ? 'x' : 'i');
+    key += static_cast<char>(c.negated ? 'n' : 'p');
+    key += std::to_string(static_cast<int>(c.type));
+    for (const auto& param : c.params) {
+        key += '\x1f';
+        key += param.name;
+        key += '=';
+        std::visit(
+            [&](const auto& value) {
+                using T = std::decay_t<decltype(value)>;
+                if constexpr (std::is_same_v<T, bool>) {
+                    key += value ? "b1" : "b0";
+                } else if constexpr (std::is_same_v<T, double>) {
+                    char bytes[sizeof value];
+                    std::memcpy(bytes, &value, sizeof value);
+                    key += 'd';
+                    key.append(bytes, sizeof value);
+                } else if constexpr (std::is_same_v<T, std::string>) {
+                    key += 's' + std::to_string(value.size()) + ':' + value;
+                } else {
+                    key += 'l' + std::to_string(value.size());
+                    for (const auto& item : value) {
+                        key += ':' + std::to_string(item.size()) + ':' + item;
+                    }
+                }
+            },
+            param.value);
+    }
+    return key;
+}
+
+} // namespace
+
+std::size_t CriteriaPool::add(const std::vector<Criterion>& criteria) {
+    Trial trial;
+    trial.distinct.reserve(criteria.size());
+    trial.shapes.reserve(criteria.size());
+    for (const auto& criterion : criteria) {
+        auto [it, inserted] = m_index.try_emplace(judging_key(criterion),
+                                                  static_cast<std::uint32_t>(m_distinct.size()));
+        if (inserted) {
+            Criterion stored;
+            stored.kind = criterion.kind;
+            stored.type = criterion.type;
+            stored.negated = criterion.negated;
+            stored.params = criterion.params;
+            m_distinct.push_back(std::move(stored));
+        }
+        trial.distinct.push_back(it->second);
+        trial.shapes.push_back(shape_of(criterion));
+        trial.scopes.push_back(criterion.scope);
+    }
+    m_criteria += criteria.size();
+    m_trials.push_back(std::move(trial));
+    return m_trials.size() - 1;
+}
+
+std::vector<Criterion> CriteriaPool::criteria_of(std::size_t trial) const {
+    const auto& t = m_trials.at(trial);
+    std::vector<Criterion> criteria;
+    criteria.reserve(t.distinct.size());
+    for (std::size_t i = 0; i < t.distinct.size(); ++i) {
+        Criterion c = m_distinct[t.distinct[i]];
+        c.parent = t.shapes[i].parent;
+        c.scope = t.scopes[i];
+        criteria.push_back(std::move(c));
+    }
+    return criteria;
+}
+
+PoolJudge::PoolJudge(const CriteriaPool& pool, const MatchSubject& subject) :
+    m_pool(pool),
+    m_subject(subject),
+    m_results(pool.distinct()) {}
+
+const CriterionResult& PoolJudge::result(std::uint32_t distinct) {
+    auto& slot = m_results[distinct];
+    if (!slot) {
+        slot = evaluate_criterion(m_pool.m_distinct[distinct], m_subject);
+        ++m_judged;
+    }
+    return *slot;
+}
+
+TrialEvaluation PoolJudge::outline(std::size_t trial) {
+    const auto& t = m_pool.m_trials.at(trial);
+    std::vector<CriterionResult> results(t.distinct.size());
+    for (std::size_t i = 0; i < t.distinct.size(); ++i) {
+        const auto& full = result(t.distinct[i]);
+        results[i].outcome = full.outcome;
+        results[i].reason = full.reason; // short words: no allocation
+        results[i].pending_until = full.pending_until;
+        results[i].counts = full.counts;
+    }
+    return settle_trial(t.shapes, std::move(results));
+}
+
+TrialEvaluation PoolJudge::evaluate(std::size_t trial) {
+    const auto& t = m_pool.m_trials.at(trial);
+    std::vector<CriterionResult> results;
+    results.reserve(t.distinct.size());
+    for (const auto distinct : t.distinct) {
+        results.push_back(result(distinct));
+    }
+    return settle_trial(t.shapes, std::move(results));
+}
+
+} // namespace trialmatch::engine
