@@ -64,8 +64,9 @@ struct ChildRun {
     int status = -1;
 };
 
-/// Runs trialmatch with `arguments` (stdout to /dev/null), waiting for it.
-inline ChildRun run_trialmatch(const std::vector<std::string>& arguments) {
+/// Runs trialmatch with `arguments` (stdout to /dev/null, stderr too when `quiet`), waiting
+/// for it.
+inline ChildRun run_trialmatch(const std::vector<std::string>& arguments, bool quiet = false) {
     ChildRun run;
     std::vector<char*> argv;
     std::vector<std::string> owned{"trialmatch", "--no-progress"};
@@ -79,6 +80,9 @@ inline ChildRun run_trialmatch(const std::vector<std::string>& arguments) {
     const pid_t child = fork();
     if (child == 0) {
         std::freopen("/dev/null", "w", stdout);
+        if (quiet) {
+            std::freopen("/dev/null", "w", stderr);
+        }
         execv(TRIALMATCH_BIN, argv.data());
         _exit(127);
     }

@@ -1,6 +1,7 @@
 #include "match_run.hpp"
 
 #include "trialmatch/engine/criteria_compiler.hpp"
+#include "trialmatch/engine/criteria_pool.hpp"
 #include "trialmatch/engine/error.hpp"
 #include "trialmatch/engine/patient_assessment.hpp"
 #include "trialmatch/engine/rank.hpp"
@@ -10,7 +11,6 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
-#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -49,14 +49,16 @@ std::vector<std::string> condition_terms(const engine::Patient& patient) {
 
 /// The trial asks for progression on a prior line of a class and the record meets it (or will,
 /// once a date passes): the trial is built for this patient's situation.
+bool fits_resistance(const engine::Criterion& c, const engine::CriterionResult& r) {
+    return c.type == engine::CriterionType::prior_therapy_progression &&
+           c.kind == engine::CriterionKind::inclusion && !c.negated &&
+           (r.outcome == engine::Outcome::pass || r.reason == "pending");
+}
+
 bool resistance_fit(const std::vector<engine::Criterion>& criteria,
                     const engine::TrialEvaluation& evaluation) {
     for (std::size_t i = 0; i < criteria.size(); ++i) {
-        const auto& c = criteria[i];
-        const auto& r = evaluation.results[i];
-        if (c.type == engine::CriterionType::prior_therapy_progression &&
-            c.kind == engine::CriterionKind::inclusion && !c.negated &&
-            (r.outcome == engine::Outcome::pass || r.reason == "pending")) {
+        if (fits_resistance(criteria[i], evaluation.results[i])) {
             return true;
         }
     }
@@ -99,11 +101,91 @@ engine::GeoPoint parse_near(const std::string& text) {
     }
 }
 
+CandidatePool::CandidatePool(const data::TrialStore& store,
+                             const data::CandidateQuery& query,
+                             const engine::ConceptGraph& concepts) {
+    store.for_each_candidate(
+        query, [&](const data::CandidateFacts& facts, std::vector<engine::Criterion>&& compiled) {
+            if (compiled.empty()) {
+                // Nothing stored (an empty criteria text, or never
+                // compiled): compile now.
+                if (const auto trial = store.find(facts.nct_id)) {
+                    compiled = engine::compile_criteria(trial->eligibility.criteria_text, concepts)
+                                   .criteria;
+                }
+            }
+            criteria.add(compiled);
+            trials.push_back(facts);
+        });
+}
+
+std::shared_ptr<const engine::Trial> TrialCache::trial(const data::TrialStore& store,
+                                                       const std::string& nct_id) {
+    {
+        const std::lock_guard lock{m_mutex};
+        if (const auto it = m_trials.find(nct_id); it != m_trials.end()) {
+            return it->second;
+        }
+    }
+    auto found = store.find(nct_id); // outside the lock: other threads read their own stores
+    std::shared_ptr<const engine::Trial> trial =
+        found ? std::make_shared<const engine::Trial>(std::move(*found)) : nullptr;
+    const std::lock_guard lock{m_mutex};
+    return m_trials.try_emplace(nct_id, std::move(trial)).first->second;
+}
+
+std::shared_ptr<const std::vector<engine::Criterion>>
+TrialCache::criteria(const data::TrialStore& store, const std::string& nct_id) {
+    {
+        const std::lock_guard lock{m_mutex};
+        if (const auto it = m_criteria.find(nct_id); it != m_criteria.end()) {
+            return it->second;
+        }
+    }
+    auto criteria = std::make_shared<const std::vector<engine::Criterion>>(store.criteria(nct_id));
+    const std::lock_guard lock{m_mutex};
+    return m_criteria.try_emplace(nct_id, std::move(criteria)).first->second;
+}
+
+data::CandidateQuery candidate_query(const engine::Patient& patient,
+                                     engine::Date as_of,
+                                     const MatchSettings& settings,
+                                     bool limits) {
+    data::CandidateQuery query;
+    query.statuses = settings.statuses;
+    query.condition_terms = condition_terms(patient);
+    query.interventional_only = !settings.observational;
+    if (limits) {
+        if (const auto age = engine::age_in_years(patient, as_of)) {
+            query.age_days = static_cast<std::int64_t>(*age * 365.25);
+        }
+        if (patient.sex && *patient.sex != engine::Sex::other) {
+            query.sex = *patient.sex == engine::Sex::male ? "MALE" : "FEMALE";
+        }
+    }
+    return query;
+}
+
+namespace {
+
+/// The patient fits the trial's structured limits, as the candidate query checks them.
+bool fits(const data::CandidateFacts& trial, const data::CandidateQuery& query) {
+    if (query.age_days && ((trial.minimum_age_days && *trial.minimum_age_days > *query.age_days) ||
+                           (trial.maximum_age_days && *trial.maximum_age_days < *query.age_days))) {
+        return false;
+    }
+    return query.sex.empty() || trial.sex.empty() || trial.sex == "ALL" || trial.sex == query.sex;
+}
+
+} // namespace
+
 std::unique_ptr<MatchResult> run_match(const data::TrialStore& store,
                                        const engine::Patient& patient,
                                        const engine::ConceptGraph& concepts,
                                        engine::Date as_of,
-                                       const MatchSettings& settings) {
+                                       const MatchSettings& settings,
+                                       const CandidatePool* pool,
+                                       TrialCache* cache) {
     auto result = std::make_unique<MatchResult>();
     result->assessment = engine::assess_patient(patient, concepts, as_of);
     std::optional<engine::GeoPoint> near = settings.near;
@@ -116,90 +198,97 @@ std::unique_ptr<MatchResult> run_match(const data::TrialStore& store,
     report.assessment = &result->assessment;
     report.as_of = as_of;
     const bool explain = !settings.explain.empty();
+    TrialCache own_cache;
+    if (cache == nullptr) {
+        cache = &own_cache;
+    }
 
-    // Every candidate is judged on its criteria alone first; only those that will be shown are
-    // then read whole (sites, phases) to be scored.
+    // Every candidate is first outlined (verdict and the counts that rank it, from outcomes
+    // shared by identical criteria); only those that can still be shown are judged in full and
+    // read whole (sites, phases) to be scored.
     struct Judged {
         std::string nct_id;
-        std::unique_ptr<std::vector<engine::Criterion>> criteria;
+        std::shared_ptr<const std::vector<engine::Criterion>> criteria;
         engine::TrialEvaluation evaluation;
     };
 
     std::vector<Judged> judged;
-    const auto judge = [&](const std::string& id,
-                           std::vector<engine::Criterion>&& compiled,
-                           const std::string& criteria_text) {
-        if (compiled.empty() && !criteria_text.empty()) {
-            compiled = engine::compile_criteria(criteria_text, concepts).criteria;
-        }
-        auto owned = std::make_unique<std::vector<engine::Criterion>>(std::move(compiled));
-        auto evaluation = engine::evaluate_trial(*owned, subject);
-        ++report.candidates;
-        if (explain || settings.all || evaluation.verdict != engine::Verdict::ineligible) {
-            judged.push_back({id, std::move(owned), std::move(evaluation)});
-        }
-    };
     if (explain) {
-        const auto trial = store.find(settings.explain);
+        const auto trial = cache->trial(store, settings.explain);
         if (!trial) {
             throw Error{ErrorCode::usage,
                         "--explain: no trial " + settings.explain + " in the store"};
         }
-        judge(settings.explain, store.criteria(settings.explain), trial->eligibility.criteria_text);
+        auto criteria = cache->criteria(store, settings.explain);
+        if (criteria->empty() && !trial->eligibility.criteria_text.empty()) {
+            criteria = std::make_shared<const std::vector<engine::Criterion>>(
+                engine::compile_criteria(trial->eligibility.criteria_text, concepts).criteria);
+        }
+        report.candidates = 1;
+        judged.push_back({settings.explain, criteria, engine::evaluate_trial(*criteria, subject)});
     } else {
-        data::CandidateQuery query;
-        query.statuses = settings.statuses;
-        query.condition_terms = condition_terms(patient);
-        query.interventional_only = !settings.observational;
-        if (const auto age = engine::age_in_years(patient, as_of)) {
-            query.age_days = static_cast<std::int64_t>(*age * 365.25);
+        std::optional<CandidatePool> own_pool;
+        const auto query = candidate_query(patient, as_of, settings, true);
+        if (pool == nullptr) {
+            own_pool.emplace(store, query, concepts);
+            pool = &*own_pool;
         }
-        if (patient.sex && *patient.sex != engine::Sex::other) {
-            query.sex = *patient.sex == engine::Sex::male ? "MALE" : "FEMALE";
-        }
-        store.for_each_candidate(
-            query, [&](const std::string& id, std::vector<engine::Criterion>&& compiled) {
-                std::string text;
-                if (compiled.empty()) {
-                    // Nothing stored (an empty criteria text, or never compiled): compile now.
-                    if (const auto trial = store.find(id)) {
-                        text = trial->eligibility.criteria_text;
-                    }
-                }
-                judge(id, std::move(compiled), text);
-            });
-    }
+        engine::PoolJudge judge{pool->criteria, subject};
 
-    // Only trials that can still reach the top N are read whole: the evaluation fixes the score
-    // up to trial_bonus_max (phase, site, recency), so anything below the N-th best partial
-    // score minus that bonus cannot make the list. --all, --within and --phase read them all.
-    const std::size_t top = std::max<std::size_t>(settings.top, 1);
-    if (!explain && !settings.all && settings.within_km <= 0 && settings.phases.empty() &&
-        judged.size() > top) {
-        std::vector<double> partial;
-        partial.reserve(judged.size());
-        for (const auto& entry : judged) {
-            partial.push_back(engine::evaluation_score(
-                entry.evaluation, resistance_fit(*entry.criteria, entry.evaluation)));
+        struct Outlined {
+            std::size_t index;
+            double partial;
+        };
+
+        std::vector<Outlined> outlined;
+        for (std::size_t i = 0; i < pool->trials.size(); ++i) {
+            if (!fits(pool->trials[i], query)) {
+                continue;
+            }
+            ++report.candidates;
+            const auto outline = judge.outline(i);
+            if (!settings.all && outline.verdict == engine::Verdict::ineligible) {
+                continue;
+            }
+            bool fit = false;
+            for (std::size_t c = 0; c < outline.results.size() && !fit; ++c) {
+                fit = fits_resistance(pool->criteria.judged_criterion(i, c), outline.results[c]);
+            }
+            outlined.push_back({i, engine::evaluation_score(outline, fit)});
         }
-        std::vector<double> sorted = partial;
-        std::nth_element(sorted.begin(),
-                         sorted.begin() + static_cast<std::ptrdiff_t>(top - 1),
-                         sorted.end(),
-                         std::greater<>{});
-        const double floor = sorted[top - 1] - engine::trial_bonus_max;
-        std::vector<Judged> kept;
-        for (std::size_t i = 0; i < judged.size(); ++i) {
-            if (partial[i] >= floor) {
-                kept.push_back(std::move(judged[i]));
+        // Only trials that can still reach the top N are judged in full and read whole: the
+        // evaluation fixes the score up to trial_bonus_max (phase, site, recency), so anything
+        // below the N-th best partial score minus that bonus cannot make the list. --all,
+        // --within and --phase read them all.
+        const std::size_t top = std::max<std::size_t>(settings.top, 1);
+        double floor = -1;
+        if (!settings.all && settings.within_km <= 0 && settings.phases.empty() &&
+            outlined.size() > top) {
+            std::vector<double> sorted;
+            sorted.reserve(outlined.size());
+            for (const auto& o : outlined) {
+                sorted.push_back(o.partial);
+            }
+            std::nth_element(sorted.begin(),
+                             sorted.begin() + static_cast<std::ptrdiff_t>(top - 1),
+                             sorted.end(),
+                             std::greater<>{});
+            floor = sorted[top - 1] - engine::trial_bonus_max;
+        }
+        for (const auto& o : outlined) {
+            if (o.partial >= floor) {
+                judged.push_back({pool->trials[o.index].nct_id,
+                                  std::make_shared<const std::vector<engine::Criterion>>(
+                                      pool->criteria.criteria_of(o.index)),
+                                  judge.evaluate(o.index)});
             }
         }
-        judged = std::move(kept);
     }
 
     std::vector<engine::RankedTrial> ranked;
+    std::vector<std::shared_ptr<const std::vector<engine::Criterion>>> ranked_criteria;
     for (auto& entry : judged) {
-        auto trial = store.find(entry.nct_id);
+        auto trial = cache->trial(store, entry.nct_id);
         if (!trial) {
             continue;
         }
@@ -210,11 +299,9 @@ std::unique_ptr<MatchResult> run_match(const data::TrialStore& store,
             })) {
             continue;
         }
-        result->trials.push_back(std::make_unique<engine::Trial>(std::move(*trial)));
-        result->criteria.push_back(std::move(entry.criteria));
         engine::RankedTrial ranked_trial;
-        ranked_trial.trial = result->trials.back().get();
-        ranked_trial.criteria = result->criteria.back().get();
+        ranked_trial.trial = trial.get();
+        ranked_trial.criteria = entry.criteria.get();
         ranked_trial.evaluation = std::move(entry.evaluation);
         ranked_trial.nearest = engine::nearest_site(*ranked_trial.trial, near);
         if (settings.within_km > 0 && !explain &&
@@ -225,6 +312,8 @@ std::unique_ptr<MatchResult> run_match(const data::TrialStore& store,
         ranked_trial.targets_resistance =
             resistance_fit(*ranked_trial.criteria, ranked_trial.evaluation);
         ranked_trial.score = engine::score_of(ranked_trial, as_of);
+        result->trials.push_back(std::move(trial));
+        result->criteria.push_back(entry.criteria);
         ranked.push_back(std::move(ranked_trial));
     }
     engine::sort_ranked(ranked);
@@ -233,20 +322,15 @@ std::unique_ptr<MatchResult> run_match(const data::TrialStore& store,
             report.shown.push_back(std::move(entry));
         }
     }
-    if (!explain && !settings.all && report.shown.size() > top) {
-        report.shown.resize(top);
+    if (!explain && !settings.all && report.shown.size() > std::max<std::size_t>(settings.top, 1)) {
+        report.shown.resize(std::max<std::size_t>(settings.top, 1));
     }
     // Judged without texts; the shown trials get theirs (the same criteria in the same order).
-    std::set<const std::vector<engine::Criterion>*> shown;
-    for (const auto& entry : report.shown) {
-        shown.insert(entry.criteria);
-    }
-    for (std::size_t i = 0; i < result->criteria.size(); ++i) {
-        if (shown.count(result->criteria[i].get()) != 0) {
-            auto full = store.criteria(result->trials[i]->nct_id);
-            if (full.size() == result->criteria[i]->size()) {
-                *result->criteria[i] = std::move(full);
-            }
+    for (auto& entry : report.shown) {
+        auto full = cache->criteria(store, entry.trial->nct_id);
+        if (full->size() == entry.criteria->size() && !explain) {
+            entry.criteria = full.get();
+            result->criteria.push_back(std::move(full));
         }
     }
     report.questions = engine::deciding_questions(report.shown, report.shown.size());

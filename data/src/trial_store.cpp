@@ -1485,23 +1485,33 @@ std::vector<std::string> TrialStore::candidates(const CandidateQuery& query) con
 
 void TrialStore::for_each_candidate(
     const CandidateQuery& query,
-    const std::function<void(const std::string&, std::vector<engine::Criterion>&&)>& visit) const {
+    const std::function<void(const CandidateFacts&, std::vector<engine::Criterion>&&)>& visit)
+    const {
     translate("cannot read the store", [&] {
         std::vector<SqlValue> values;
-        const std::string sql = "SELECT t.id, t.nct_id, j.data FROM trials t "
+        const std::string sql = "SELECT t.id, t.nct_id, j.data, t.minimum_age_days, "
+                                "t.maximum_age_days, t.sex FROM trials t "
                                 "LEFT JOIN trial_judging j ON j.trial_id = t.id WHERE " +
                                 candidate_filter(query, values) + " ORDER BY t.id";
         SQLite::Statement select{m_impl->db, sql};
         bind_filter(select, values);
         while (select.executeStep()) {
-            const std::string id = select.getColumn(1).getString();
+            CandidateFacts facts;
+            facts.nct_id = select.getColumn(1).getString();
+            for (const int column : {3, 4}) {
+                if (!select.getColumn(column).isNull()) {
+                    (column == 3 ? facts.minimum_age_days : facts.maximum_age_days) =
+                        select.getColumn(column).getInt64();
+                }
+            }
+            facts.sex = select.getColumn(5).getString();
             const auto data = select.getColumn(2);
             const auto* bytes = static_cast<const char*>(data.getBlob());
             auto packed = data.isNull() ? std::nullopt
                                         : detail::decode_judging(std::string_view{
                                               bytes, static_cast<std::size_t>(data.getBytes())});
             if (packed) {
-                visit(id, std::move(*packed));
+                visit(facts, std::move(*packed));
                 continue;
             }
             // Compiled before the packed row existed, or by another compiler version: the
@@ -1526,7 +1536,7 @@ void TrialStore::for_each_candidate(
                 criteria.push_back(std::move(criterion));
             }
             rows.reset();
-            visit(id, std::move(criteria));
+            visit(facts, std::move(criteria));
         }
         return 0;
     });

@@ -329,8 +329,11 @@ std::vector<Judged> judged_candidates(const data::TrialStore& store) {
     data::CandidateQuery query;
     query.statuses = {"RECRUITING"};
     std::vector<Judged> seen;
-    store.for_each_candidate(query, [&](const std::string& id, auto&& criteria) {
-        seen.push_back({id, std::move(criteria)});
+    store.for_each_candidate(query, [&](const data::CandidateFacts& trial, auto&& criteria) {
+        CHECK(trial.minimum_age_days == std::optional<std::int64_t>{6574}); // 18 years
+        CHECK(trial.maximum_age_days.has_value());
+        CHECK(trial.sex == "ALL");
+        seen.push_back({trial.nct_id, std::move(criteria)});
     });
     return seen;
 }

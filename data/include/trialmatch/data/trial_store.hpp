@@ -146,6 +146,15 @@ struct KeptShortlist {
     friend bool operator==(const KeptShortlist&, const KeptShortlist&) = default;
 };
 
+/// A candidate trial's id and the structured limits a patient must fit (ages in days, sex as
+/// the registry states it; empty when not stated).
+struct CandidateFacts {
+    std::string nct_id;
+    std::optional<std::int64_t> minimum_age_days;
+    std::optional<std::int64_t> maximum_age_days;
+    std::string sex;
+};
+
 class TrialStore {
 public:
     enum class Mode { read_only, read_write };
@@ -274,7 +283,7 @@ public:
     /// are stored.
     void for_each_candidate(
         const CandidateQuery& query,
-        const std::function<void(const std::string& nct_id,
+        const std::function<void(const CandidateFacts& trial,
                                  std::vector<engine::Criterion>&& criteria)>& visit) const;
 
     /// Keeps a patient's shortlist (outside any batch: it is its own transaction).

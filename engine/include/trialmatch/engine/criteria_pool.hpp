@@ -33,6 +33,12 @@ public:
     /// The trial's criteria as compiled (without texts).
     std::vector<Criterion> criteria_of(std::size_t trial) const;
 
+    /// Criterion `i` of `trial` as judged: kind, type, negation and parameters, without its
+    /// parent and scope (criteria_of has those). No copy.
+    const Criterion& judged_criterion(std::size_t trial, std::size_t i) const {
+        return m_distinct[m_trials[trial].distinct[i]];
+    }
+
 private:
     friend class PoolJudge;
 
