@@ -14,6 +14,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 namespace trialmatch::cli {
@@ -137,11 +138,34 @@ Exit ShortlistCommand::run() {
     // concept graph shared read-only.
     const auto path = store_path();
     const engine::ConceptGraph concepts = data::load_builtin_concepts();
-    { const data::TrialStore probe{path, data::TrialStore::Mode::read_only}; }
     const unsigned jobs = std::max(
         1U,
         std::min<unsigned>(m_jobs > 0 ? m_jobs : std::max(1U, std::thread::hardware_concurrency()),
                            static_cast<unsigned>(batch.patients.size())));
+    // Patients with the same candidate query share one pool of candidates, read once; each
+    // patient's age and sex are checked against it in memory. Trials shown are read once too.
+    std::map<std::string, std::unique_ptr<CandidatePool>> pools;
+    std::vector<const CandidatePool*> pool_of(batch.patients.size(), nullptr);
+    {
+        const data::TrialStore store{path, data::TrialStore::Mode::read_only};
+        for (std::size_t i = 0; i < batch.patients.size(); ++i) {
+            const auto query =
+                candidate_query(batch.patients[i].document->patient, batch.as_of, settings, false);
+            std::string key = query.interventional_only ? "i" : "o";
+            for (const auto* list : {&query.statuses, &query.condition_terms}) {
+                for (const auto& item : *list) {
+                    key += '\x1f' + item;
+                }
+                key += '\x1e';
+            }
+            auto& pool = pools[key];
+            if (!pool) {
+                pool = std::make_unique<CandidatePool>(store, query, concepts);
+            }
+            pool_of[i] = pool.get();
+        }
+    }
+    TrialCache cache;
     std::atomic<std::size_t> next{0};
     std::vector<std::exception_ptr> failures(jobs);
     std::vector<std::thread> workers;
@@ -151,8 +175,13 @@ Exit ShortlistCommand::run() {
                 const data::TrialStore store{path, data::TrialStore::Mode::read_only};
                 for (std::size_t i = next++; i < batch.patients.size(); i = next++) {
                     auto& p = batch.patients[i];
-                    p.match =
-                        run_match(store, p.document->patient, concepts, batch.as_of, settings);
+                    p.match = run_match(store,
+                                        p.document->patient,
+                                        concepts,
+                                        batch.as_of,
+                                        settings,
+                                        pool_of[i],
+                                        &cache);
                 }
             } catch (...) {
                 failures[w] = std::current_exception();
