@@ -49,20 +49,9 @@ std::vector<std::string> condition_terms(const engine::Patient& patient) {
 
 /// The trial asks for progression on a prior line of a class and the record meets it (or will,
 /// once a date passes): the trial is built for this patient's situation.
-bool fits_resistance(const engine::Criterion& c, const engine::CriterionResult& r) {
-    return c.type == engine::CriterionType::prior_therapy_progression &&
-           c.kind == engine::CriterionKind::inclusion && !c.negated &&
-           (r.outcome == engine::Outcome::pass || r.reason == "pending");
-}
-
 bool resistance_fit(const std::vector<engine::Criterion>& criteria,
                     const engine::TrialEvaluation& evaluation) {
-    for (std::size_t i = 0; i < criteria.size(); ++i) {
-        if (fits_resistance(criteria[i], evaluation.results[i])) {
-            return true;
-        }
-    }
-    return false;
+    return engine::outline_of(criteria, evaluation).targets_resistance;
 }
 
 } // namespace
@@ -250,11 +239,7 @@ std::unique_ptr<MatchResult> run_match(const data::TrialStore& store,
             if (!settings.all && outline.verdict == engine::Verdict::ineligible) {
                 continue;
             }
-            bool fit = false;
-            for (std::size_t c = 0; c < outline.results.size() && !fit; ++c) {
-                fit = fits_resistance(pool->criteria.judged_criterion(i, c), outline.results[c]);
-            }
-            outlined.push_back({i, engine::evaluation_score(outline, fit)});
+            outlined.push_back({i, engine::outline_score(outline)});
         }
         // Only trials that can still reach the top N are judged in full and read whole: the
         // evaluation fixes the score up to trial_bonus_max (phase, site, recency), so anything

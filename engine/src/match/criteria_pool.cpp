@@ -1,5 +1,7 @@
 #include "trialmatch/engine/criteria_pool.hpp"
 
+#include "settle.hpp"
+
 #include <cstring>
 #include <type_traits>
 
@@ -63,6 +65,7 @@ std::size_t CriteriaPool::add(const std::vector<Criterion>& criteria) {
         trial.shapes.push_back(shape_of(criterion));
         trial.scopes.push_back(criterion.scope);
     }
+    trial.groups = group_members(trial.shapes);
     m_criteria += criteria.size();
     m_trials.push_back(std::move(trial));
     return m_trials.size() - 1;
@@ -84,28 +87,54 @@ std::vector<Criterion> CriteriaPool::criteria_of(std::size_t trial) const {
 PoolJudge::PoolJudge(const CriteriaPool& pool, const MatchSubject& subject) :
     m_pool(pool),
     m_subject(subject),
-    m_results(pool.distinct()) {}
+    m_results(pool.distinct()),
+    m_light(pool.distinct()),
+    m_done(pool.distinct(), 0) {}
 
-const CriterionResult& PoolJudge::result(std::uint32_t distinct) {
-    auto& slot = m_results[distinct];
-    if (!slot) {
-        slot = evaluate_criterion(m_pool.m_distinct[distinct], m_subject);
-        ++m_judged;
-    }
-    return *slot;
+void PoolJudge::judge_first(std::uint32_t distinct) {
+    const Criterion& criterion = m_pool.m_distinct[distinct];
+    auto& result = m_results[distinct];
+    result = evaluate_criterion(criterion, m_subject);
+    ++m_judged;
+    m_done[distinct] = 1;
+    Light& light = m_light[distinct];
+    light.outcome = result->outcome;
+    light.counts = result->counts;
+    light.reason = result->reason == "pending"    ? Light::Reason::pending
+                   : result->reason == "unparsed" ? Light::Reason::unparsed
+                                                  : Light::Reason::none;
+    light.dated = result->pending_until.has_value();
+    light.resistance = targets_resistance(criterion, *result);
+    light.pending_until = result->pending_until.value_or(Date{});
 }
 
-TrialEvaluation PoolJudge::outline(std::size_t trial) {
-    const auto& t = m_pool.m_trials.at(trial);
-    std::vector<CriterionResult> results(t.distinct.size());
-    for (std::size_t i = 0; i < t.distinct.size(); ++i) {
-        const auto& full = result(t.distinct[i]);
-        results[i].outcome = full.outcome;
-        results[i].reason = full.reason; // short words: no allocation
-        results[i].pending_until = full.pending_until;
-        results[i].counts = full.counts;
+TrialOutline PoolJudge::outline(std::size_t trial) {
+    const auto& t = m_pool.m_trials[trial];
+    m_scratch.clear();
+    for (const auto distinct : t.distinct) {
+        m_scratch.push_back(m_light[judge(distinct)]);
     }
-    return settle_trial(t.shapes, std::move(results));
+    // As settle_trial does, with what a group's annotation changes for ranking: a settled
+    // group is never pending nor "not understood".
+    detail::settle_groups(t.groups, m_scratch, [](Light& group, std::size_t, std::size_t, bool) {
+        group.reason = Light::Reason::none;
+    });
+    TrialOutline outline;
+    outline.verdict =
+        detail::settle_verdict(t.shapes, m_scratch, outline.eligible_from, [](const Light& l) {
+            return l.reason == Light::Reason::pending && l.dated
+                       ? std::optional<Date>{l.pending_until}
+                       : std::nullopt;
+        });
+    for (const auto& light : m_scratch) {
+        if (light.counts && light.outcome == Outcome::unknown) {
+            outline.unknown_weight += light.reason == Light::Reason::unparsed  ? 0.5
+                                      : light.reason == Light::Reason::pending ? 0.25
+                                                                               : 1;
+        }
+        outline.targets_resistance = outline.targets_resistance || light.resistance;
+    }
+    return outline;
 }
 
 TrialEvaluation PoolJudge::evaluate(std::size_t trial) {
@@ -113,7 +142,7 @@ TrialEvaluation PoolJudge::evaluate(std::size_t trial) {
     std::vector<CriterionResult> results;
     results.reserve(t.distinct.size());
     for (const auto distinct : t.distinct) {
-        results.push_back(result(distinct));
+        results.push_back(*m_results[judge(distinct)]);
     }
     return settle_trial(t.shapes, std::move(results));
 }

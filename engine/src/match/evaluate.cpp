@@ -2,6 +2,8 @@
 #include "trialmatch/engine/match.hpp"
 #include "trialmatch/engine/text.hpp"
 
+#include "settle.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -1531,81 +1533,46 @@ CriterionShape shape_of(const Criterion& criterion) {
     return shape;
 }
 
-TrialEvaluation settle_trial(const std::vector<CriterionShape>& shapes,
-                             std::vector<CriterionResult> results) {
-    TrialEvaluation evaluation;
-    evaluation.results = std::move(results);
-    // Groups, deepest first so that nested groups are settled before their parents.
+std::vector<GroupMembers> group_members(const std::vector<CriterionShape>& shapes) {
+    std::vector<GroupMembers> groups;
     for (std::size_t i = shapes.size(); i-- > 0;) {
         if (!shapes[i].group) {
             continue;
         }
-        const bool any = shapes[i].any;
-        std::size_t members = 0;
-        std::size_t passed = 0;
-        std::size_t failed = 0;
+        GroupMembers g{i, shapes[i].any, {}};
         for (std::size_t j = i + 1; j < shapes.size(); ++j) {
             if (shapes[j].parent && *shapes[j].parent == i) {
-                const auto outcome = evaluation.results[j].outcome;
-                ++members;
-                passed += outcome == Outcome::pass ? 1 : 0;
-                failed += outcome == Outcome::fail ? 1 : 0;
-                if (any) {
-                    evaluation.results[j].counts = false; // the group's outcome stands for them
-                }
+                g.members.push_back(j);
             }
         }
-        auto& group = evaluation.results[i];
-        if (members == 0) {
-            group.counts = false;
-            group.reason = "group";
-            continue;
-        }
-        group.reason.clear();
-        if (any) {
-            group.outcome = passed > 0          ? Outcome::pass
-                            : failed == members ? Outcome::fail
-                                                : Outcome::unknown;
-            group.counts = true;
-        } else {
-            // An all-of group's members count on their own; the group only summarises them.
-            group.outcome = failed > 0          ? Outcome::fail
-                            : passed == members ? Outcome::pass
-                                                : Outcome::unknown;
-            group.counts = false;
-        }
-        group.evidence =
-            std::to_string(passed) + " of " + std::to_string(members) + " sub-criteria pass";
-        if (group.outcome == Outcome::unknown && any) {
-            group.missing.push_back("one of the sub-criteria");
-        }
+        groups.push_back(std::move(g));
     }
-    bool failed = false;
-    bool all_pass = true;
-    for (std::size_t i = 0; i < evaluation.results.size(); ++i) {
-        const auto& result = evaluation.results[i];
-        if (!result.counts) {
-            continue;
-        }
-        if (result.outcome == Outcome::fail && !shapes[i].scoped) {
-            failed = true;
-        }
-        // A criterion of one cohort ("Part B:", "Cohort 2 (NSCLC):") that fails rules out that
-        // cohort, not the trial: the patient may fit another. The trial stays possible.
-        if (result.outcome != Outcome::pass) {
-            all_pass = false;
-            if (result.reason == "pending" &&
-                (!evaluation.eligible_from || *result.pending_until > *evaluation.eligible_from)) {
-                evaluation.eligible_from = result.pending_until;
+    return groups;
+}
+
+TrialEvaluation settle_trial(const std::vector<CriterionShape>& shapes,
+                             std::vector<CriterionResult> results) {
+    TrialEvaluation evaluation;
+    evaluation.results = std::move(results);
+    detail::settle_groups(
+        group_members(shapes),
+        evaluation.results,
+        [](CriterionResult& group, std::size_t passed, std::size_t members, bool any) {
+            if (members == 0) {
+                group.reason = "group";
+                return;
             }
-        }
-    }
-    evaluation.verdict = failed     ? Verdict::ineligible
-                         : all_pass ? Verdict::eligible
-                                    : Verdict::possible;
-    if (evaluation.verdict != Verdict::possible) {
-        evaluation.eligible_from.reset();
-    }
+            group.reason.clear();
+            group.evidence =
+                std::to_string(passed) + " of " + std::to_string(members) + " sub-criteria pass";
+            if (group.outcome == Outcome::unknown && any) {
+                group.missing.push_back("one of the sub-criteria");
+            }
+        });
+    evaluation.verdict = detail::settle_verdict(
+        shapes, evaluation.results, evaluation.eligible_from, [](const CriterionResult& r) {
+            return r.reason == "pending" ? r.pending_until : std::nullopt;
+        });
     return evaluation;
 }
 

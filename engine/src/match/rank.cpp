@@ -50,23 +50,53 @@ NearestSite nearest_site(const Trial& trial, std::optional<GeoPoint> from) {
     return best;
 }
 
-double evaluation_score(const TrialEvaluation& evaluation, bool targets_resistance) {
-    if (evaluation.verdict == Verdict::ineligible) {
+double unknown_weight(const CriterionResult& result) {
+    return result.reason == "unparsed" ? 0.5 : result.reason == "pending" ? 0.25 : 1;
+}
+
+bool targets_resistance(const Criterion& criterion, const CriterionResult& result) {
+    return criterion.type == CriterionType::prior_therapy_progression &&
+           criterion.kind == CriterionKind::inclusion && !criterion.negated &&
+           (result.outcome == Outcome::pass || result.reason == "pending");
+}
+
+TrialOutline outline_of(const std::vector<Criterion>& criteria, const TrialEvaluation& evaluation) {
+    TrialOutline outline;
+    outline.verdict = evaluation.verdict;
+    outline.eligible_from = evaluation.eligible_from;
+    for (std::size_t i = 0; i < evaluation.results.size(); ++i) {
+        const auto& result = evaluation.results[i];
+        if (result.counts && result.outcome == Outcome::unknown) {
+            outline.unknown_weight += unknown_weight(result);
+        }
+        outline.targets_resistance =
+            outline.targets_resistance || targets_resistance(criteria[i], result);
+    }
+    return outline;
+}
+
+double outline_score(const TrialOutline& outline) {
+    if (outline.verdict == Verdict::ineligible) {
         return 0;
     }
-    double score = evaluation.verdict == Verdict::eligible ? 0.70 : 0.40;
-    double unknown_weight = 0;
-    for (const auto& result : evaluation.results) {
-        if (!result.counts || result.outcome != Outcome::unknown) {
-            continue;
-        }
-        unknown_weight += result.reason == "unparsed" ? 0.5 : result.reason == "pending" ? 0.25 : 1;
-    }
-    score -= 0.25 * unknown_weight / (unknown_weight + 4);
-    if (targets_resistance) {
+    double score = outline.verdict == Verdict::eligible ? 0.70 : 0.40;
+    score -= 0.25 * outline.unknown_weight / (outline.unknown_weight + 4);
+    if (outline.targets_resistance) {
         score += 0.15;
     }
     return score;
+}
+
+double evaluation_score(const TrialEvaluation& evaluation, bool targets_resistance) {
+    TrialOutline outline;
+    outline.verdict = evaluation.verdict;
+    outline.targets_resistance = targets_resistance;
+    for (const auto& result : evaluation.results) {
+        if (result.counts && result.outcome == Outcome::unknown) {
+            outline.unknown_weight += unknown_weight(result);
+        }
+    }
+    return outline_score(outline);
 }
 
 double score_of(const RankedTrial& ranked, Date as_of) {

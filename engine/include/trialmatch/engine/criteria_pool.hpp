@@ -2,6 +2,7 @@
 
 #include "trialmatch/engine/criteria.hpp"
 #include "trialmatch/engine/match.hpp"
+#include "trialmatch/engine/rank.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -33,12 +34,6 @@ public:
     /// The trial's criteria as compiled (without texts).
     std::vector<Criterion> criteria_of(std::size_t trial) const;
 
-    /// Criterion `i` of `trial` as judged: kind, type, negation and parameters, without its
-    /// parent and scope (criteria_of has those). No copy.
-    const Criterion& judged_criterion(std::size_t trial, std::size_t i) const {
-        return m_distinct[m_trials[trial].distinct[i]];
-    }
-
 private:
     friend class PoolJudge;
 
@@ -46,6 +41,7 @@ private:
         std::vector<std::uint32_t> distinct; ///< per criterion, its index in m_distinct
         std::vector<CriterionShape> shapes;
         std::vector<std::string> scopes;
+        std::vector<GroupMembers> groups;
     };
 
     std::unordered_map<std::string, std::uint32_t> m_index; ///< judging key -> distinct
@@ -60,9 +56,9 @@ class PoolJudge {
 public:
     PoolJudge(const CriteriaPool& pool, const MatchSubject& subject);
 
-    /// The trial's verdict, pending date and, per criterion, outcome, reason and whether it
-    /// counts, but no evidence or missing facts: enough to rank and to prune, cheap to make.
-    TrialEvaluation outline(std::size_t trial);
+    /// What ranking needs (the same as outline_of(evaluate(trial))), made without copying any
+    /// evidence: cheap enough to outline every candidate and judge in full only the best.
+    TrialOutline outline(std::size_t trial);
 
     /// The same as evaluate_trial on the trial's criteria: every result in full.
     TrialEvaluation evaluate(std::size_t trial);
@@ -71,11 +67,32 @@ public:
     std::size_t judged() const noexcept { return m_judged; }
 
 private:
-    const CriterionResult& result(std::uint32_t distinct);
+    /// A result as an outline needs it.
+    struct Light {
+        enum class Reason : unsigned char { none, pending, unparsed };
+        Date pending_until; ///< with Reason::pending
+        Outcome outcome = Outcome::unknown;
+        bool counts = true;
+        Reason reason = Reason::none;
+        bool resistance = false; ///< targets_resistance
+        bool dated = false;      ///< pending_until is set
+    };
+
+    std::uint32_t judge(std::uint32_t distinct) {
+        if (m_done[distinct] == 0) {
+            judge_first(distinct);
+        }
+        return distinct;
+    }
+
+    void judge_first(std::uint32_t distinct);
 
     const CriteriaPool& m_pool;
     const MatchSubject& m_subject;
     std::vector<std::optional<CriterionResult>> m_results;
+    std::vector<Light> m_light;
+    std::vector<unsigned char> m_done;
+    std::vector<Light> m_scratch;
     std::size_t m_judged = 0;
 };
 

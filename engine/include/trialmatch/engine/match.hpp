@@ -82,6 +82,17 @@ struct CriterionShape {
 
 CriterionShape shape_of(const Criterion& criterion);
 
+/// A group criterion and the positions of its members.
+struct GroupMembers {
+    std::size_t group = 0;
+    bool any = false;
+    std::vector<std::size_t> members;
+};
+
+/// The groups of a trial, deepest (last) first, so that nested groups settle before their
+/// parents.
+std::vector<GroupMembers> group_members(const std::vector<CriterionShape>& shapes);
+
 /// The second half of evaluate_trial, for results worked out elsewhere (shared by identical
 /// criteria of many trials, engine/criteria_pool.hpp): groups take their outcome from their
 /// members, then the verdict and the pending date follow.

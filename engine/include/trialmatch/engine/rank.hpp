@@ -9,6 +9,28 @@
 
 namespace trialmatch::engine {
 
+/// What ranking needs of a trial's evaluation, without evidence (engine/rank.hpp
+/// outline_score): the verdict, the day it can be entered if dates hold it back, the weight of
+/// its counted unknowns (a missing fact 1, a pending date 0.25, a criterion not understood 0.5)
+/// and whether it asks for the progression the patient's record shows.
+struct TrialOutline {
+    Verdict verdict = Verdict::possible;
+    std::optional<Date> eligible_from;
+    double unknown_weight = 0;
+    bool targets_resistance = false;
+};
+
+/// The outline of a full evaluation of `criteria`.
+TrialOutline outline_of(const std::vector<Criterion>& criteria, const TrialEvaluation& evaluation);
+
+/// The weight of a counted unknown in the score: a missing fact 1, a pending date 0.25, a
+/// criterion not understood 0.5.
+double unknown_weight(const CriterionResult& result);
+
+/// The criterion asks for progression on a prior line (of a class) and the record meets it, or
+/// will once a date passes: the trial is built for this patient's situation.
+bool targets_resistance(const Criterion& criterion, const CriterionResult& result);
+
 /// Great-circle distance in km (haversine, mean Earth radius 6371.0088 km).
 double distance_km(GeoPoint a, GeoPoint b);
 
@@ -45,6 +67,9 @@ double score_of(const RankedTrial& ranked, Date as_of);
 /// score_of adds at most `trial_bonus_max` for phase, site and recency. Lets a caller rank
 /// thousands of judged trials and read whole only those that can still reach the top.
 double evaluation_score(const TrialEvaluation& evaluation, bool targets_resistance);
+
+/// evaluation_score from an outline (targets_resistance included).
+double outline_score(const TrialOutline& outline);
 inline constexpr double trial_bonus_max = 0.04 + 0.02 + 0.06 + 0.02;
 
 /// Orders by score, then verdict, then NCT id, so that equal scores always come out the same.
