@@ -66,6 +66,11 @@ std::size_t CriteriaPool::add(const std::vector<Criterion>& criteria) {
         trial.scopes.push_back(criterion.scope);
     }
     trial.groups = group_members(trial.shapes);
+    for (std::size_t i = 0; i < trial.distinct.size(); ++i) {
+        m_ids.push_back(trial.distinct[i] | (trial.shapes[i].scoped ? scoped_bit : 0U));
+    }
+    m_starts.push_back(m_ids.size());
+    m_has_groups.push_back(trial.groups.empty() ? 0 : 1);
     m_criteria += criteria.size();
     m_trials.push_back(std::move(trial));
     return m_trials.size() - 1;
@@ -109,19 +114,27 @@ void PoolJudge::judge_first(std::uint32_t distinct) {
 }
 
 TrialOutline PoolJudge::outline(std::size_t trial) {
-    const auto& t = m_pool.m_trials[trial];
-    m_scratch.clear();
-    for (const auto distinct : t.distinct) {
-        m_scratch.push_back(m_light[judge(distinct)]);
+    const std::uint32_t* ids = m_pool.m_ids.data() + m_pool.m_starts[trial];
+    const std::size_t count = m_pool.m_starts[trial + 1] - m_pool.m_starts[trial];
+    m_scratch.resize(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        m_scratch[i] = m_light[judge(ids[i] & ~CriteriaPool::scoped_bit)];
     }
     // As settle_trial does, with what a group's annotation changes for ranking: a settled
     // group is never pending nor "not understood".
-    detail::settle_groups(t.groups, m_scratch, [](Light& group, std::size_t, std::size_t, bool) {
-        group.reason = Light::Reason::none;
-    });
+    if (m_pool.m_has_groups[trial] != 0) {
+        detail::settle_groups(m_pool.m_trials[trial].groups,
+                              m_scratch,
+                              [](Light& group, std::size_t, std::size_t, bool) {
+                                  group.reason = Light::Reason::none;
+                              });
+    }
     TrialOutline outline;
-    outline.verdict =
-        detail::settle_verdict(t.shapes, m_scratch, outline.eligible_from, [](const Light& l) {
+    outline.verdict = detail::settle_verdict(
+        m_scratch,
+        [&](std::size_t i) { return (ids[i] & CriteriaPool::scoped_bit) != 0; },
+        outline.eligible_from,
+        [](const Light& l) {
             return l.reason == Light::Reason::pending && l.dated
                        ? std::optional<Date>{l.pending_until}
                        : std::nullopt;

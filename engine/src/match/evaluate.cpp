@@ -1570,7 +1570,10 @@ TrialEvaluation settle_trial(const std::vector<CriterionShape>& shapes,
             }
         });
     evaluation.verdict = detail::settle_verdict(
-        shapes, evaluation.results, evaluation.eligible_from, [](const CriterionResult& r) {
+        evaluation.results,
+        [&](std::size_t i) { return shapes[i].scoped; },
+        evaluation.eligible_from,
+        [](const CriterionResult& r) {
             return r.reason == "pending" ? r.pending_until : std::nullopt;
         });
     return evaluation;

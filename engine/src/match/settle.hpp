@@ -56,9 +56,10 @@ void settle_groups(const std::vector<GroupMembers>& groups,
 /// `ineligible` if a counted criterion fails (unless it belongs to one cohort: the patient may
 /// fit another), `eligible` if every counted one passes, else `possible` with the last of the
 /// pending dates. `pending(result)` gives a result's pending date, if it is pending.
-template <class Result, class Pending>
-Verdict settle_verdict(const std::vector<CriterionShape>& shapes,
-                       const std::vector<Result>& results,
+/// `scoped(i)` tells whether criterion i belongs to one cohort.
+template <class Result, class Scoped, class Pending>
+Verdict settle_verdict(const std::vector<Result>& results,
+                       Scoped&& scoped,
                        std::optional<Date>& eligible_from,
                        Pending&& pending) {
     bool failed = false;
@@ -69,7 +70,7 @@ Verdict settle_verdict(const std::vector<CriterionShape>& shapes,
         if (!result.counts) {
             continue;
         }
-        if (result.outcome == Outcome::fail && !shapes[i].scoped) {
+        if (result.outcome == Outcome::fail && !scoped(i)) {
             failed = true;
         }
         if (result.outcome != Outcome::pass) {

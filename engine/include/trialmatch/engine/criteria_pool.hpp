@@ -47,6 +47,13 @@ private:
     std::unordered_map<std::string, std::uint32_t> m_index; ///< judging key -> distinct
     std::vector<Criterion> m_distinct;
     std::vector<Trial> m_trials;
+    // What outlining reads, laid out for reading trial after trial: every trial's distinct
+    // indices in one array (the top bit set for a criterion of one cohort), where each starts,
+    // and whether it has groups.
+    static constexpr std::uint32_t scoped_bit = 0x80000000U;
+    std::vector<std::uint32_t> m_ids;
+    std::vector<std::size_t> m_starts{0};
+    std::vector<unsigned char> m_has_groups;
     std::size_t m_criteria = 0;
 };
 
