@@ -288,7 +288,10 @@ std::unique_ptr<MatchResult> run_match(const data::TrialStore& store,
         ranked_trial.trial = trial.get();
         ranked_trial.criteria = entry.criteria.get();
         ranked_trial.evaluation = std::move(entry.evaluation);
-        ranked_trial.nearest = engine::nearest_site(*ranked_trial.trial, near);
+        ranked_trial.nearest = engine::nearest_site(
+            *ranked_trial.trial,
+            near,
+            patient.location ? std::string_view{patient.location->country} : std::string_view{});
         if (settings.within_km > 0 && !explain &&
             (!ranked_trial.nearest.distance_km ||
              *ranked_trial.nearest.distance_km > settings.within_km)) {

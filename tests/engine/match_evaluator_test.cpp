@@ -4,6 +4,7 @@
 
 #include "trialmatch/engine/match.hpp"
 #include "trialmatch/engine/patient_assessment.hpp"
+#include "trialmatch/engine/rank.hpp"
 
 #include "test_paths.hpp"
 
@@ -354,4 +355,26 @@ TEST_CASE("a lab limit in another dimension is unknown, never failed", "[match]"
                     {"value", 1.0},
                     {"unit", std::string{"mg/dL"}}};
     CHECK(f.judge(serum).outcome == Outcome::fail); // same unit: compared
+}
+
+TEST_CASE("the nearest site: recruiting first, then the closest, then the patient's country",
+          "[match][rank]") {
+    Trial trial;
+    Site boston{"Boston site", "RECRUITING", "Boston", "", "", "United States", {}, {}};
+    Site leiden{"Leiden site", "RECRUITING", "Leiden", "", "", "Netherlands", {}, {}};
+    Site closed{"Amsterdam closed", "COMPLETED", "Amsterdam", "", "", "Netherlands", {}, {}};
+    closed.geo = GeoPoint{52.37, 4.90};
+    trial.sites = {boston, closed, leiden};
+    const GeoPoint amsterdam{52.3676, 4.9041};
+    // No coordinates on the open sites: the one in the patient's country.
+    CHECK(nearest_site(trial, amsterdam, "Netherlands").site->facility == "Leiden site");
+    CHECK(nearest_site(trial, amsterdam).site->facility == "Boston site");
+    // With coordinates the distance decides, and a closed site never beats an open one.
+    trial.sites[0].geo = GeoPoint{42.36, -71.06};
+    const auto nearest = nearest_site(trial, amsterdam, "Netherlands");
+    CHECK(nearest.site->facility == "Boston site");
+    REQUIRE(nearest.distance_km);
+    CHECK(*nearest.distance_km > 5000);
+    trial.sites[2].geo = GeoPoint{52.16, 4.49};
+    CHECK(nearest_site(trial, amsterdam, "Netherlands").site->facility == "Leiden site");
 }

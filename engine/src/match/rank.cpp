@@ -29,22 +29,33 @@ bool open_status(const std::string& status) {
 
 } // namespace
 
-NearestSite nearest_site(const Trial& trial, std::optional<GeoPoint> from) {
+NearestSite
+nearest_site(const Trial& trial, std::optional<GeoPoint> from, std::string_view country) {
     NearestSite best;
     bool best_open = false;
+    bool best_home = false;
     for (const auto& site : trial.sites) {
         const bool open = open_status(site.status);
+        const bool home = !country.empty() && site.country == country;
         std::optional<double> distance;
         if (from && site.geo) {
             distance = distance_km(*from, *site.geo);
         }
-        const bool better =
-            best.site == nullptr || (open && !best_open) ||
-            (open == best_open && distance && (!best.distance_km || *distance < *best.distance_km));
+        bool better = best.site == nullptr || (open && !best_open);
+        if (!better && open == best_open) {
+            if (distance && best.distance_km) {
+                better = *distance < *best.distance_km;
+            } else if (distance || best.distance_km) {
+                better = distance.has_value();
+            } else {
+                better = home && !best_home; // no coordinates: a site in the patient's country
+            }
+        }
         if (better) {
             best.site = &site;
             best.distance_km = distance;
             best_open = open;
+            best_home = home;
         }
     }
     return best;

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace trialmatch::engine {
@@ -35,14 +36,15 @@ bool targets_resistance(const Criterion& criterion, const CriterionResult& resul
 double distance_km(GeoPoint a, GeoPoint b);
 
 /// The nearest site to `from` that is recruiting (or not yet recruiting), else the nearest site
-/// of any status; without a location, the first recruiting site. Empty for a trial without
-/// sites.
+/// of any status; among sites without coordinates, the first in `country` (the patient's), else
+/// the first listed. Empty for a trial without sites.
 struct NearestSite {
     const Site* site = nullptr;
     std::optional<double> distance_km;
 };
 
-NearestSite nearest_site(const Trial& trial, std::optional<GeoPoint> from);
+NearestSite
+nearest_site(const Trial& trial, std::optional<GeoPoint> from, std::string_view country = {});
 
 /// One ranked trial.
 struct RankedTrial {
