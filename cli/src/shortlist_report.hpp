@@ -46,7 +46,8 @@ struct ShortlistBatch {
     std::string generated_at; ///< UTC
     std::string since;        ///< "last" or a date
     std::size_t top = 10;
-    std::vector<PatientShortlist> patients; ///< in the order the files were given
+    /// Those whose assessment changed first, then in the order the files were given.
+    std::vector<PatientShortlist> patients;
     std::vector<RejectedPatient> rejected;
 };
 

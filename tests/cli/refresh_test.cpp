@@ -706,3 +706,39 @@ TEST_CASE("the shortlist report shows hostile registry text as text", "[cli][sho
     CHECK(html.find("src=\"http") == std::string::npos);
     CHECK(html.find("href=\"http") == std::string::npos);
 }
+
+TEST_CASE("a patient whose assessment changed is flagged and listed first", "[cli][shortlist]") {
+    test::TempDir scratch;
+    const std::string env = "TRIALMATCH_DB='" + (scratch / "trials.db").string() + "'";
+    std::string files;
+    for (const char* id : {"NCT05837767", "NCT06624644", "NCT06413680"}) {
+        files +=
+            " '" +
+            (test::shared_fixtures() / "studies_partial" / (std::string{id} + ".json")).string() +
+            "'";
+    }
+    REQUIRE(test::run_trialmatch("import" + files, scratch.path(), env).exit == 0);
+    // The acquired-resistance patient is confirmed on both days; the adjuvant-relapse patient's
+    // iUPD of 2025-05-16 is confirmed by the scan of 2025-06-20.
+    const std::string patients = " '" +
+                                 (examples_dir() / "confirmed_acquired_resistance.json").string() +
+                                 "' '" + (examples_dir() / "adjuvant_relapse.json").string() + "'";
+    const auto run = [&](const char* as_of) {
+        const auto result = test::run_trialmatch(
+            "shortlist" + patients + " --format json --as-of " + as_of, scratch.path(), env);
+        INFO(result.err);
+        REQUIRE(result.exit == 0);
+        return parse(result.out);
+    };
+    const auto before = run("2025-06-01");
+    CHECK(str(before["patients"][0]["patient"]) == "example-04-confirmed-acquired-resistance");
+    CHECK(before["patients"][1]["assessment_changed"].IsNull());
+    const auto after = run("2025-06-25");
+    const auto& first = after["patients"][0];
+    CHECK(str(first["patient"]) == "example-07-adjuvant-relapse");
+    REQUIRE(first["assessment_changed"].IsObject());
+    CHECK_THAT(str(first["assessment_changed"]["from"]),
+               Catch::StartsWith("unconfirmed_progression"));
+    CHECK_THAT(str(first["assessment_changed"]["to"]), Catch::StartsWith("confirmed_progression"));
+    CHECK(after["patients"][1]["assessment_changed"].IsNull());
+}

@@ -224,6 +224,10 @@ Exit ShortlistCommand::run() {
         }
     }
 
+    // Patients whose assessment changed come first: they are the ones to look at today.
+    std::stable_partition(batch.patients.begin(), batch.patients.end(), [](const auto& p) {
+        return p.previous_assessment.has_value();
+    });
     std::string text;
     if (m_format == "json") {
         text = shortlist_json(batch);
