@@ -170,4 +170,17 @@ TEST_CASE("recognisers: who a rule is about and what it names", "[criteria]") {
                               "of 2 doses of treatment with a PD-1 containing therapy.");
     CHECK(exposure.type == CriterionType::prior_therapy_progression);
     CHECK(exposure.param("exposure_either") != nullptr);
+    // A window counted from the start of a therapy is not a washout; one counted back from the
+    // study's start is.
+    CHECK(one("Within three months of starting immune checkpoint inhibitor therapy.").type !=
+          CriterionType::washout);
+    CHECK(one("Having been or newly receiving immunotherapy for at least one month.").type !=
+          CriterionType::washout);
+    CHECK(one("Major surgical procedure or significant traumatic injury within 14 days of "
+              "initiating study drug.",
+              "Exclusion Criteria")
+              .type == CriterionType::washout);
+    CHECK(one("Chemotherapy within 21 days prior to the first dose of study treatment.",
+              "Exclusion Criteria")
+              .type == CriterionType::washout);
 }

@@ -1292,6 +1292,53 @@ bool recognise_washout(const Work& w) {
     if (!timing && !compared) {
         return false;
     }
+    // A window measured from the start of a therapy ("randomized within 16 weeks from initiation
+    // of PD-1", "receiving immunotherapy for at least one month", "0-1 line of prior therapy")
+    // is about the therapy itself, not a gap to wait out before the study.
+    if (has_any(t,
+                {"of starting",
+                 "after starting",
+                 "since starting",
+                 "of initiation",
+                 "from initiation",
+                 "after initiation",
+                 "since initiation",
+                 "of initiating",
+                 "of beginning",
+                 "from the start of",
+                 "plan to continue",
+                 "planned to continue",
+                 "for at least",
+                 "for a minimum of",
+                 "line of",
+                 "lines of"}) &&
+        !has_any(t,
+                 {"prior to",
+                  "before",
+                  "of the first dose",
+                  "of first dose",
+                  "washout",
+                  "wash-out",
+                  "from the last",
+                  "since the last",
+                  "since last",
+                  "last dose",
+                  "elapsed",
+                  // "within 14 days of initiating study drug" counts back from the study
+                  "study drug",
+                  "study treatment",
+                  "study therapy",
+                  "study intervention",
+                  "investigational product",
+                  "enrollment",
+                  "enrolment",
+                  "registration",
+                  "randomization",
+                  "randomisation",
+                  "day 1",
+                  "cycle 1"})) {
+        return false;
+    }
 
     // The therapy named first decides ("chemotherapy or other systemic therapy, or
     // investigational agents within 21 days" is a systemic washout).
