@@ -6,7 +6,8 @@
 # ../shared/fixtures/ctgov beside the checkout. Then it assesses the bundled example patient
 # ($TRIALMATCH_PATIENT, default data/examples/confirmed_acquired_resistance.json): progression and
 # resistance status from the treatment and scan timeline, and ranks the trials that patient can
-# (or may) enter, with the questions that decide the most of them.
+# (or may) enter, with the questions that decide the most of them; last, the shortlists of all
+# the example patients as an HTML report (build/shortlists.html).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -33,4 +34,7 @@ echo "assessing the example patient $patient" >&2
 echo
 echo "matching the example patient $patient" >&2
 "$trialmatch" match --patient "$patient" || status=$?
+echo
+echo "shortlisting every example patient into build/shortlists.html" >&2
+"$trialmatch" shortlist data/examples --no-save --out build/shortlists.html || status=$?
 exit "$status"
