@@ -170,6 +170,12 @@ TEST_CASE("recognisers: who a rule is about and what it names", "[criteria]") {
                               "of 2 doses of treatment with a PD-1 containing therapy.");
     CHECK(exposure.type == CriterionType::prior_therapy_progression);
     CHECK(exposure.param("exposure_either") != nullptr);
+    // "UM" on its own is uveal melanoma; "um" inside a word is not.
+    const auto um = one("Histologically confirmed metastatic UM or unresectable UM patients");
+    REQUIRE(um.param("concepts") != nullptr);
+    CHECK(std::get<std::vector<std::string>>(*um.param("concepts")) ==
+          std::vector<std::string>{"uveal"});
+    CHECK(one("Serum albumin >= 3 g/dL.").param("concepts") == nullptr);
     // A window counted from the start of a therapy is not a washout; one counted back from the
     // study's start is.
     CHECK(one("Within three months of starting immune checkpoint inhibitor therapy.").type !=

@@ -2110,7 +2110,16 @@ struct AjccStages {
 // --- §5.4: condition and stage ----------------------------------------------------------------
 bool recognise_condition(const Work& w) {
     const auto t = w.text;
+    // "metastatic UM": the usual abbreviation of uveal melanoma, as a word of its own.
+    bool uveal_abbreviation = false;
+    for (std::size_t at = t.find("um"); at != std::string_view::npos; at = t.find("um", at + 1)) {
+        const bool starts = at == 0 || std::isalpha(static_cast<unsigned char>(t[at - 1])) == 0;
+        const bool ends =
+            at + 2 == t.size() || std::isalpha(static_cast<unsigned char>(t[at + 2])) == 0;
+        uveal_abbreviation = uveal_abbreviation || (starts && ends);
+    }
     const bool disease =
+        uveal_abbreviation ||
         has_any(t, {"melanoma",  "carcinoma", "cancer",  "tumor",        "tumour",
                     "neoplasm",  "malignan",  "sarcoma", "lymphoma",     "leukemia",
                     "leukaemia", "myeloma",   "glioma",  "glioblastoma", "mesothelioma",
@@ -2138,7 +2147,9 @@ bool recognise_condition(const Work& w) {
                                     "documented",
                                     "diagnosis"});
     std::vector<std::string> concepts;
-    if (has(t, "melanoma")) {
+    if (uveal_abbreviation && !has(t, "melanoma")) {
+        concepts.emplace_back("uveal");
+    } else if (has(t, "melanoma")) {
         struct Sub {
             std::string_view concept_name;
             std::vector<std::string_view> words;
