@@ -173,19 +173,22 @@ void mark_news(PatientShortlist& shortlist,
                                     ", " + day + ")");
                 } else if (change.field == "site_added" ||
                            (change.field == "site_status" && change.after == "RECRUITING")) {
+                    // A site opened beyond the patient's travel limit is not news for them.
                     std::string note = "site opened: " + change.subject;
+                    bool beyond = false;
+                    const auto& where = report.patient->location;
                     for (const auto& site : trial.trial->sites) {
-                        if (engine::site_key(site) == change.subject && site.geo &&
-                            report.patient->location && report.patient->location->lat &&
-                            report.patient->location->lon) {
-                            note +=
-                                fmt::format(" ({:.0f} km)",
-                                            engine::distance_km(*site.geo,
-                                                                {*report.patient->location->lat,
-                                                                 *report.patient->location->lon}));
+                        if (engine::site_key(site) == change.subject && site.geo && where &&
+                            where->lat && where->lon) {
+                            const double km =
+                                engine::distance_km(*site.geo, {*where->lat, *where->lon});
+                            note += fmt::format(" ({:.0f} km)", km);
+                            beyond = where->travel_limit_km && km > *where->travel_limit_km;
                         }
                     }
-                    notes.push_back(note + " (" + day + ")");
+                    if (!beyond) {
+                        notes.push_back(note + " (" + day + ")");
+                    }
                 } else if (change.field == "criteria_text") {
                     notes.push_back("eligibility criteria changed (" + day + ")");
                 }

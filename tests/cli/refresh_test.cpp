@@ -631,6 +631,7 @@ TEST_CASE("the nightly flow: refresh, shortlist, refresh again, and the shortlis
     edit(
         opening,
         R"([{"op": "add", "path": "/protocolSection/contactsLocationsModule/locations/-", "value": {"facility": "Loopback Melanoma Centre", "city": "Amsterdam", "country": "Netherlands", "status": "RECRUITING", "geoPoint": {"lat": 52.35, "lon": 4.95}}},
+            {"op": "add", "path": "/protocolSection/contactsLocationsModule/locations/-", "value": {"facility": "Faraway Clinic", "city": "Perth", "country": "Australia", "status": "RECRUITING", "geoPoint": {"lat": -31.95, "lon": 115.86}}},
             {"op": "replace", "path": "/protocolSection/statusModule/lastUpdatePostDateStruct", "value": {"date": "2026-11-21", "type": "ACTUAL"}}])");
     server.control(R"({"data_timestamp": "2026-11-22T09:00:00"})");
     // Kept shortlists are stamped to the second: make sure the refresh comes after.
@@ -649,6 +650,8 @@ TEST_CASE("the nightly flow: refresh, shortlist, refresh again, and the shortlis
     CHECK_THAT(news.at(opening),
                Catch::Contains("site opened: Loopback Melanoma Centre, Amsterdam, Netherlands"));
     CHECK_THAT(news.at(opening), Catch::Contains(" km)")); // 3 km from the patient
+    // Perth is beyond the patient's 100 km travel limit: not news for them.
+    CHECK_THAT(news.at(opening), !Catch::Contains("Faraway Clinic"));
     CHECK(news.count(closing) == 0U);
     REQUIRE(after["dropped"].Size() == 1U);
     CHECK(str(after["dropped"][0]["nct_id"]) == closing);
