@@ -176,6 +176,15 @@ TEST_CASE("recognisers: who a rule is about and what it names", "[criteria]") {
     CHECK(std::get<std::vector<std::string>>(*um.param("concepts")) ==
           std::vector<std::string>{"uveal"});
     CHECK(one("Serum albumin >= 3 g/dL.").param("concepts") == nullptr);
+    // Progression on one named drug of another family is a progression rule on that drug,
+    // unless it is an exception to a rule about other treatment.
+    const auto tebentafusp = one("RECIST 1.1 defined progression on single-agent Tebentafusp.");
+    CHECK(tebentafusp.type == CriterionType::prior_therapy_progression);
+    REQUIRE(tebentafusp.param("agent_class") != nullptr);
+    CHECK(std::get<std::string>(*tebentafusp.param("agent_class")) == "tebentafusp");
+    CHECK(one("No previous treatment for metastases, except patients with progression on "
+              "tebentafusp.")
+              .type != CriterionType::prior_therapy_progression);
     // A window counted from the start of a therapy is not a washout; one counted back from the
     // study's start is.
     CHECK(one("Within three months of starting immune checkpoint inhibitor therapy.").type !=

@@ -1582,7 +1582,23 @@ bool recognise_progression(const Work& w) {
         }
     }
     if (agent_class.empty()) {
-        return false;
+        // "RECIST 1.1 defined progression on single-agent tebentafusp": progression on one
+        // named drug of another family is the same kind of rule, judged on that drug's lines.
+        const auto only = ids.size() == 1 ? w.concepts.find(ids.front()) : std::nullopt;
+        // Not when the progression is an exception to a rule about other treatment ("no
+        // previous treatment, except patients with progression on tebentafusp").
+        if (only && w.concepts.kind(*only) == ConceptKind::drug && !negated_statement(t) &&
+            !has_any(t, {"except", "unless", "other than"}) &&
+            has_any(t,
+                    {"progression on",
+                     "progressed on",
+                     "progressing on",
+                     "progression while on",
+                     "progression during"})) {
+            agent_class = ids.front();
+        } else {
+            return false;
+        }
     }
     if ((agent_class == "anti_pd1" || agent_class == "immune_checkpoint_inhibitor") &&
         has_any(t, {"pd-l1", "pdl1", "pd-(l)1", "pd(l)1"}) && has_any(t, {"pd-1", "pd1"})) {
