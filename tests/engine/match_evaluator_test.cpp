@@ -378,3 +378,29 @@ TEST_CASE("the nearest site: recruiting first, then the closest, then the patien
     trial.sites[2].geo = GeoPoint{52.16, 4.49};
     CHECK(nearest_site(trial, amsterdam, "Netherlands").site->facility == "Leiden site");
 }
+
+TEST_CASE("autoimmune disease requiring systemic treatment: a topically treated one does not count",
+          "[match]") {
+    Fixture f;
+    const auto rule = criterion(exclusion,
+                                CriterionType::autoimmune_disease,
+                                {{"active", true}, {"systemic_treatment", true}});
+    Condition psoriasis;
+    psoriasis.name = "plaque psoriasis";
+    psoriasis.active = true;
+    psoriasis.systemic_treatment = false;
+    f.record.comorbidities = Comorbidities{};
+    f.record.comorbidities->autoimmune = std::vector<Condition>{psoriasis};
+    CHECK(f.judge(rule).outcome == Outcome::pass);
+    // Without the systemic qualifier, active disease is what the rule excludes.
+    CHECK(f.judge(criterion(exclusion, CriterionType::autoimmune_disease, {{"active", true}}))
+              .outcome == Outcome::fail);
+    // Not said whether it needs systemic treatment: ask, never exclude.
+    f.record.comorbidities->autoimmune->front().systemic_treatment.reset();
+    const auto open = f.judge(rule);
+    CHECK(open.outcome == Outcome::unknown);
+    CHECK(open.missing ==
+          std::vector<std::string>{"whether plaque psoriasis needs systemic treatment"});
+    f.record.comorbidities->autoimmune->front().systemic_treatment = true;
+    CHECK(f.judge(rule).outcome == Outcome::fail);
+}

@@ -897,6 +897,20 @@ bool recognise_autoimmune(const Work& w) {
     if (has_any(t, {"active", "requiring", "required", "requires"})) {
         w.param("active", true);
     }
+    // "requiring systemic treatment": a disease treated topically or not at all does not count.
+    if (has_any(t,
+                {"requiring systemic",
+                 "required systemic",
+                 "requires systemic",
+                 "needing systemic",
+                 "needed systemic",
+                 "systemic treatment",
+                 "systemic therapy",
+                 "systemic immunosuppress",
+                 "disease-modifying",
+                 "disease modifying"})) {
+        w.param("systemic_treatment", true);
+    }
     for (const auto& duration : w.durations()) {
         w.param("window_days", std::round(duration.days));
         break;

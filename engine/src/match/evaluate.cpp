@@ -1139,6 +1139,31 @@ CriterionResult evaluate_autoimmune(const Criterion& c, const MatchSubject& s) {
         return unknown("autoimmune disease history");
     }
     const auto window = number(c, "window_days");
+    if (flag(c, "systemic_treatment")) {
+        // §5.12: only a disease that needed systemic treatment (in the window, when one is
+        // stated) counts; one treated topically or not at all does not.
+        std::vector<std::string> unclear;
+        for (const auto& d : *s.patient.comorbidities->autoimmune) {
+            const bool recent = !window || !d.last_treated ||
+                                static_cast<double>(s.as_of - *d.last_treated) <= *window;
+            if (d.systemic_treatment && *d.systemic_treatment && recent) {
+                return presence(c, true, d.name + " on systemic treatment");
+            }
+            if (!d.systemic_treatment && d.active.value_or(true)) {
+                unclear.push_back("whether " + d.name + " needs systemic treatment");
+            }
+        }
+        if (!unclear.empty() && (c.kind == CriterionKind::exclusion || c.negated)) {
+            CriterionResult result;
+            result.missing = std::move(unclear);
+            return result;
+        }
+        return presence(c,
+                        false,
+                        s.patient.comorbidities->autoimmune->empty()
+                            ? "no autoimmune disease"
+                            : "autoimmune disease without systemic treatment");
+    }
     for (const auto& d : *s.patient.comorbidities->autoimmune) {
         bool relevant = true;
         if (flag(c, "active")) {
