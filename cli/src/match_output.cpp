@@ -121,10 +121,7 @@ std::string summary_line(const MatchReport& report) {
     std::string text = fmt::format("patient {} as of {}: {}",
                                    report.patient->id,
                                    report.as_of.to_string(),
-                                   engine::to_string(report.assessment->status));
-    if (const char* resistance = resistance_of(*report.assessment)) {
-        text += fmt::format(" ({})", resistance);
-    }
+                                   assessment_summary(*report.assessment));
     if (report.assessment->progression_date) {
         text += ", progression " + report.assessment->progression_date->to_string();
     }

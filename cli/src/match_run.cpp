@@ -5,6 +5,7 @@
 #include "trialmatch/engine/error.hpp"
 #include "trialmatch/engine/patient_assessment.hpp"
 #include "trialmatch/engine/rank.hpp"
+#include "trialmatch/engine/text.hpp"
 
 #include "command.hpp"
 
@@ -17,13 +18,6 @@
 namespace trialmatch::cli {
 
 namespace {
-
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) {
-        return static_cast<char>(std::tolower(c));
-    });
-    return text;
-}
 
 /// Condition terms a trial must name to be a candidate: the patient's cancer, and the basket
 /// terms of trials for advanced solid tumours (which the criteria may still exclude).
@@ -38,7 +32,7 @@ std::vector<std::string> condition_terms(const engine::Patient& patient) {
     if (!patient.diagnosis || patient.diagnosis->cancer.empty()) {
         return {};
     }
-    const std::string cancer = lower(patient.diagnosis->cancer);
+    const std::string cancer = engine::lower(patient.diagnosis->cancer);
     if (cancer.find("melanoma") != std::string::npos) {
         terms.insert(terms.begin(), {"melanoma", "skin neoplasm", "skin cancer"});
     } else {
@@ -187,6 +181,7 @@ std::unique_ptr<MatchResult> run_match(const data::TrialStore& store,
     report.assessment = &result->assessment;
     report.as_of = as_of;
     const bool explain = !settings.explain.empty();
+    const std::size_t top = std::max<std::size_t>(settings.top, 1);
     TrialCache own_cache;
     if (cache == nullptr) {
         cache = &own_cache;
@@ -245,7 +240,6 @@ std::unique_ptr<MatchResult> run_match(const data::TrialStore& store,
         // evaluation fixes the score up to trial_bonus_max (phase, site, recency), so anything
         // below the N-th best partial score minus that bonus cannot make the list. --all,
         // --within and --phase read them all.
-        const std::size_t top = std::max<std::size_t>(settings.top, 1);
         double floor = -1;
         if (!settings.all && settings.within_km <= 0 && settings.phases.empty() &&
             outlined.size() > top) {
@@ -310,8 +304,8 @@ std::unique_ptr<MatchResult> run_match(const data::TrialStore& store,
             report.shown.push_back(std::move(entry));
         }
     }
-    if (!explain && !settings.all && report.shown.size() > std::max<std::size_t>(settings.top, 1)) {
-        report.shown.resize(std::max<std::size_t>(settings.top, 1));
+    if (!explain && !settings.all && report.shown.size() > top) {
+        report.shown.resize(top);
     }
     // Judged without texts; the shown trials get theirs (the same criteria in the same order).
     for (auto& entry : report.shown) {

@@ -20,13 +20,6 @@ using engine::Outcome;
 using engine::RankedTrial;
 using engine::Verdict;
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) {
-        return static_cast<char>(std::tolower(c));
-    });
-    return text;
-}
-
 /// The way to reach the trial about this patient: the nearest site's contact, else the trial's
 /// central contact; empty when the registry lists neither.
 std::string contact_text(const RankedTrial& trial) {
@@ -64,7 +57,7 @@ std::string site_full_text(const RankedTrial& trial) {
         text += fmt::format(" ({:.0f} km)", *trial.nearest.distance_km);
     }
     if (!site->status.empty() && site->status != "RECRUITING") {
-        text += " [" + lower(site->status) + "]";
+        text += " [" + engine::lower(site->status) + "]";
     }
     return text;
 }
@@ -169,8 +162,8 @@ void mark_news(PatientShortlist& shortlist,
                 const std::string day = recorded.recorded_at.substr(0, 10);
                 if (change.field == "overall_status" &&
                     (change.after == "RECRUITING" || change.after == "NOT_YET_RECRUITING")) {
-                    notes.push_back("now " + lower(change.after) + " (was " + lower(change.before) +
-                                    ", " + day + ")");
+                    notes.push_back("now " + engine::lower(change.after) + " (was " +
+                                    engine::lower(change.before) + ", " + day + ")");
                 } else if (change.field == "site_added" ||
                            (change.field == "site_status" && change.after == "RECRUITING")) {
                     // A site opened beyond the patient's travel limit is not news for them.
@@ -230,7 +223,7 @@ void mark_news(PatientShortlist& shortlist,
         } else if (std::find(statuses.begin(), statuses.end(), trial->overall_status) ==
                    statuses.end()) {
             // A refresh that sees a trial leave its scope stores the closed version too.
-            dropped.reason = "closed (" + lower(trial->overall_status) + ")";
+            dropped.reason = "closed (" + engine::lower(trial->overall_status) + ")";
         } else if (store.is_removed(entry.nct_id)) {
             dropped.reason = "removed from the registry";
         } else {

@@ -1468,21 +1468,6 @@ engine::Criterion criterion_from_row(SQLite::Statement& select, int first) {
 
 } // namespace
 
-std::vector<std::string> TrialStore::candidates(const CandidateQuery& query) const {
-    return translate("cannot read the store", [&] {
-        std::vector<SqlValue> values;
-        const std::string sql = "SELECT t.nct_id FROM trials t WHERE " +
-                                candidate_filter(query, values) + " ORDER BY t.nct_id";
-        SQLite::Statement select{m_impl->db, sql};
-        bind_filter(select, values);
-        std::vector<std::string> ids;
-        while (select.executeStep()) {
-            ids.push_back(select.getColumn(0).getString());
-        }
-        return ids;
-    });
-}
-
 void TrialStore::for_each_candidate(
     const CandidateQuery& query,
     const std::function<void(const CandidateFacts&, std::vector<engine::Criterion>&&)>& visit)

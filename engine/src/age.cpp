@@ -1,5 +1,7 @@
 #include "trialmatch/engine/age.hpp"
 
+#include "trialmatch/engine/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -10,14 +12,6 @@
 namespace trialmatch::engine {
 
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string result{text};
-    std::transform(result.begin(), result.end(), result.begin(), [](unsigned char c) {
-        return static_cast<char>(std::tolower(c));
-    });
-    return result;
-}
 
 struct UnitName {
     const char* name;

@@ -1,5 +1,7 @@
 #include "trialmatch/engine/text.hpp"
 
+#include <cctype>
+
 namespace trialmatch::engine {
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
@@ -11,6 +13,14 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
         result += item;
     }
     return result;
+}
+
+std::string lower(std::string_view text) {
+    std::string out{text};
+    for (auto& ch : out) {
+        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    }
+    return out;
 }
 
 } // namespace trialmatch::engine

@@ -1,4 +1,5 @@
 #include "trialmatch/engine/criteria_segment.hpp"
+#include "trialmatch/engine/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -33,14 +34,6 @@ std::vector<SourceLine> split_lines(std::string_view text) {
 
 bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::string lower(std::string_view text) {
-    std::string out{text};
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-        return static_cast<char>(std::tolower(c));
-    });
-    return out;
 }
 
 /// Indentation in columns (a tab is 4).

@@ -79,14 +79,6 @@ bool flag(const Criterion& c, std::string_view name) {
     return false;
 }
 
-std::string lower(std::string_view text) {
-    std::string out{text};
-    for (auto& ch : out) {
-        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    }
-    return out;
-}
-
 bool contains(std::string_view text, std::string_view part) {
     return lower(text).find(part) != std::string::npos;
 }

@@ -274,9 +274,6 @@ public:
     /// The trial's compiled criteria in source order (empty if never compiled).
     std::vector<engine::Criterion> criteria(std::string_view nct_id) const;
 
-    /// NCT ids of the candidate trials, in NCT id order.
-    std::vector<std::string> candidates(const CandidateQuery& query) const;
-
     /// Calls `visit` once per candidate trial, in store order, with what judging its compiled
     /// criteria needs (kind, type, parent, negation, scope, parameters; no text or source
     /// positions: criteria() has those), reading them in one pass over the store. Empty when none

@@ -98,7 +98,7 @@ private:
     const MatchSubject& m_subject;
     std::vector<std::optional<CriterionResult>> m_results;
     std::vector<Light> m_light;
-    std::vector<unsigned char> m_done;
+    std::vector<unsigned char> m_done; ///< m_results[i] is set; compact, for the outline loop
     std::vector<Light> m_scratch;
     std::size_t m_judged = 0;
 };
