@@ -2,6 +2,7 @@
 // unknown (and which fact is missing), what waits for a date, and how groups and verdicts
 // combine outcomes. Criteria are written as the compiler stores them (type and parameters).
 
+#include "trialmatch/engine/criteria_pool.hpp"
 #include "trialmatch/engine/match.hpp"
 #include "trialmatch/engine/patient_assessment.hpp"
 #include "trialmatch/engine/rank.hpp"
@@ -265,6 +266,74 @@ TEST_CASE("a failing criterion of one cohort leaves the trial possible", "[match
     CHECK(evaluate_trial({braf}, with_braf).verdict == Verdict::ineligible);
     braf.scope = "Part B";
     CHECK(evaluate_trial({braf}, with_braf).verdict == Verdict::possible);
+}
+
+TEST_CASE("a trial whose every cohort excludes the patient is ineligible", "[match]") {
+    Fixture f;
+    f.record.biomarkers = std::vector<Biomarker>{{"BRAF", "wild_type", "", {}, "", {}, ""}};
+    const auto assessment = assess_patient(f.record, f.graph, day("2024-07-29"));
+    const MatchSubject subject{f.record, assessment, f.graph, day("2024-07-29")};
+    const auto braf = [](const char* scope) {
+        auto c = criterion(inclusion,
+                           CriterionType::biomarker,
+                           {{"marker", std::string{"BRAF"}}, {"status", std::string{"V600"}}});
+        c.scope = scope;
+        return c;
+    };
+    const auto young = [](const char* scope) {
+        auto c = criterion(inclusion, CriterionType::age, {{"max_years", 40.0}}); // 64 years old
+        c.scope = scope;
+        return c;
+    };
+    const auto ecog = [](const char* scope) { // Karnofsky 80 is ECOG 1
+        auto c = criterion(inclusion,
+                           CriterionType::performance_status,
+                           {{"max", 1.0}, {"scale", std::string{"ECOG"}}});
+        c.scope = scope;
+        return c;
+    };
+    const auto verdict = [&](const std::vector<Criterion>& criteria) {
+        const auto evaluation = evaluate_trial(criteria, subject);
+        // The pool's light outline settles the same way.
+        CriteriaPool pool;
+        pool.add(criteria);
+        PoolJudge judge{pool, subject};
+        CHECK(judge.outline(0).verdict == evaluation.verdict);
+        return evaluation.verdict;
+    };
+
+    SECTION("one failing criterion in each of two cohorts") {
+        CHECK(verdict({braf("Cohort 1"), ecog("Cohort 2")}) == Verdict::eligible);
+        CHECK(verdict({braf("Cohort 1")}) == Verdict::possible);
+        CHECK(verdict({braf("Cohort 1"), young("Cohort 1"), ecog("Cohort 1")}) ==
+              Verdict::possible);
+        CHECK(verdict({braf("Cohort 1"), young("Cohort 2")}) == Verdict::ineligible);
+        CHECK(verdict({braf("Cohort 1"), young("Cohort 2"), ecog("Cohort 3")}) ==
+              Verdict::eligible);
+        auto unread = criterion(inclusion, CriterionType::unparsed, {});
+        unread.scope = "Cohort 3";
+        CHECK(verdict({braf("Cohort 1"), young("Cohort 2"), unread}) == Verdict::possible);
+    }
+    SECTION("a failing part closes the cohorts nested in it") {
+        // Cohorts of one part only: the trial's unscoped part (a dose escalation) stays open.
+        CHECK(verdict({young("Part 2"), braf("Part 2 / Cohort A"), ecog("Part 2 / Cohort B")}) ==
+              Verdict::possible);
+        CHECK(verdict({young("Part 2"), ecog("Part 2 / Cohort B"), braf("Part 1")}) ==
+              Verdict::ineligible);
+        CHECK(verdict({braf("Part 2 / Cohort A"), ecog("Part 2 / Cohort B"), young("Part 1")}) ==
+              Verdict::eligible);
+    }
+    SECTION("headings that are topics or name every cohort exclude like unscoped criteria") {
+        CHECK(verdict({young("medical history and comorbidities")}) == Verdict::ineligible);
+        CHECK(verdict({young("Common eligibility criteria for all cohorts")}) ==
+              Verdict::ineligible);
+        CHECK(verdict({young("• Age 18-40")}) == Verdict::ineligible);
+        CHECK(cohort_of("Cohort 2") == "Cohort 2");
+        CHECK(cohort_of("renal transplant (RTx) patients") == "renal transplant (RTx) patients");
+        CHECK(cohort_of("each cohort").empty());
+        CHECK(cohort_of("applicable to all participants and all parts / Cohort 1B") == "Cohort 1B");
+        CHECK(cohort_of("Part 2 / Cohort A") == "Part 2 / Cohort A");
+    }
 }
 
 TEST_CASE("a steroid dose within the stated allowance does not exclude", "[match]") {

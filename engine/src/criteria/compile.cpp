@@ -897,7 +897,8 @@ bool recognise_autoimmune(const Work& w) {
     if (has_any(t, {"active", "requiring", "required", "requires"})) {
         w.param("active", true);
     }
-    // "requiring systemic treatment": a disease treated topically or not at all does not count.
+    // "requiring systemic treatment" or immunosuppression: a disease treated topically or not at
+    // all does not count.
     if (has_any(t,
                 {"requiring systemic",
                  "required systemic",
@@ -906,7 +907,7 @@ bool recognise_autoimmune(const Work& w) {
                  "needed systemic",
                  "systemic treatment",
                  "systemic therapy",
-                 "systemic immunosuppress",
+                 "immunosuppress", // "requiring management with immunosuppression"
                  "disease-modifying",
                  "disease modifying"})) {
         w.param("systemic_treatment", true);

@@ -67,7 +67,7 @@ std::size_t CriteriaPool::add(const std::vector<Criterion>& criteria) {
     }
     trial.groups = group_members(trial.shapes);
     for (std::size_t i = 0; i < trial.distinct.size(); ++i) {
-        m_ids.push_back(trial.distinct[i] | (trial.shapes[i].scoped ? scoped_bit : 0U));
+        m_ids.push_back(trial.distinct[i] | (trial.shapes[i].cohort.empty() ? 0U : scoped_bit));
     }
     m_starts.push_back(m_ids.size());
     m_has_groups.push_back(trial.groups.empty() ? 0 : 1);
@@ -132,7 +132,11 @@ TrialOutline PoolJudge::outline(std::size_t trial) {
     TrialOutline outline;
     outline.verdict = detail::settle_verdict(
         m_scratch,
-        [&](std::size_t i) { return (ids[i] & CriteriaPool::scoped_bit) != 0; },
+        [&](std::size_t i) {
+            return (ids[i] & CriteriaPool::scoped_bit) != 0
+                       ? std::string_view{m_pool.m_trials[trial].shapes[i].cohort}
+                       : std::string_view{};
+        },
         outline.eligible_from,
         [](const Light& l) {
             return l.reason == Light::Reason::pending && l.dated

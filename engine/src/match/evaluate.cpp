@@ -1546,8 +1546,37 @@ CriterionShape shape_of(const Criterion& criterion) {
     shape.group = criterion.type == CriterionType::group;
     shape.any = shape.group && word(criterion, "mode") == "any";
     shape.parent = criterion.parent;
-    shape.scoped = !criterion.scope.empty();
+    shape.cohort = cohort_of(criterion.scope);
     return shape;
+}
+
+std::string cohort_of(const std::string& scope) {
+    // Headings that apply to everyone: every cohort, or a topic rather than a population. A
+    // nested scope keeps its other parts ("applicable to all parts / Cohort 1B": Cohort 1B).
+    static const std::array<std::string_view, 23> everyone{
+        "all cohort",   "each cohort",     "every cohort",     "across",    "all part",
+        "each part",    "all arm",         "each arm",         "all phase", "all participant",
+        "all patient",  "all subject",     "unless otherwise", "common",    "general",
+        "at screening", "medical history", "comorbid",         "contra",    "trial entry",
+        "study entry",  "history of",      "applicable to all"};
+    std::string cohort;
+    std::size_t begin = 0;
+    while (begin <= scope.size()) {
+        const std::size_t end = std::min(scope.find(" / ", begin), scope.size());
+        const std::string part = scope.substr(begin, end - begin);
+        const std::string text = lower(part);
+        // "• Age >= 18 years" is a bullet taken for a heading.
+        const bool heading =
+            !text.empty() && std::isalnum(static_cast<unsigned char>(text.front())) != 0 &&
+            std::none_of(everyone.begin(), everyone.end(), [&](std::string_view phrase) {
+                return text.find(phrase) != std::string::npos;
+            });
+        if (heading) {
+            cohort += cohort.empty() ? part : " / " + part;
+        }
+        begin = end + 3;
+    }
+    return cohort;
 }
 
 std::vector<GroupMembers> group_members(const std::vector<CriterionShape>& shapes) {
@@ -1588,7 +1617,7 @@ TrialEvaluation settle_trial(const std::vector<CriterionShape>& shapes,
         });
     evaluation.verdict = detail::settle_verdict(
         evaluation.results,
-        [&](std::size_t i) { return shapes[i].scoped; },
+        [&](std::size_t i) { return std::string_view{shapes[i].cohort}; },
         evaluation.eligible_from,
         [](const CriterionResult& r) {
             return r.reason == "pending" ? r.pending_until : std::nullopt;

@@ -72,15 +72,22 @@ struct TrialEvaluation {
 };
 
 /// What settling a trial's verdict needs of a criterion besides its result: whether it is a
-/// group (all-of or any-of), its parent, and whether it belongs to one cohort.
+/// group (all-of or any-of), its parent, and the cohort it belongs to (empty: every
+/// participant).
 struct CriterionShape {
     bool group = false;
     bool any = false;
     std::optional<std::size_t> parent;
-    bool scoped = false;
+    std::string cohort;
 };
 
 CriterionShape shape_of(const Criterion& criterion);
+
+/// The criterion's scope when it names one of the trial's alternative populations ("Cohort 2",
+/// "Part B", "renal transplant patients"), else empty: a heading that groups criteria by topic
+/// ("medical history and comorbidities") or names every cohort ("each cohort", "common
+/// eligibility criteria for all cohorts") applies to every participant.
+std::string cohort_of(const std::string& scope);
 
 /// A group criterion and the positions of its members.
 struct GroupMembers {
@@ -99,7 +106,8 @@ std::vector<GroupMembers> group_members(const std::vector<CriterionShape>& shape
 TrialEvaluation settle_trial(const std::vector<CriterionShape>& shapes,
                              std::vector<CriterionResult> results);
 
-/// Evaluates every criterion and gives the verdict: `ineligible` if a counted criterion fails,
+/// Evaluates every criterion and gives the verdict: `ineligible` if a counted criterion fails
+/// (one of a cohort only when every cohort the trial names has a failing criterion),
 /// `eligible` if every counted one passes, `possible` otherwise. Groups take their outcome from
 /// their members (all-of: every member; any-of: one member).
 TrialEvaluation evaluate_trial(const std::vector<Criterion>& criteria, const MatchSubject& subject);
