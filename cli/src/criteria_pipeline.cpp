@@ -1,8 +1,12 @@
 #include "criteria_pipeline.hpp"
 
+#include "trialmatch/data/match_index.hpp"
+#include "trialmatch/data/store_error.hpp"
 #include "trialmatch/data/trial_store.hpp"
 #include "trialmatch/data/vocabulary.hpp"
 #include "trialmatch/engine/criteria_compiler.hpp"
+
+#include <fmt/core.h>
 
 #include <string>
 
@@ -36,6 +40,22 @@ std::size_t compile_stale_criteria(const std::filesystem::path& store_path,
             throw;
         }
         progress.update(0, compiled);
+    }
+    // The index is a snapshot for fast matching; without it a match reads the store, so a
+    // failure to write it is worth a warning, not a failed import.
+    const auto index = data::MatchIndex::path_for(store_path);
+    if (!data::MatchIndex::current(index, store)) {
+        progress.begin("indexing trials for matching", 0);
+        try {
+            data::MatchIndex::build(store, index, [&](const std::string& nct_id) {
+                const auto trial = store.find(nct_id);
+                return trial ? engine::compile_criteria(trial->eligibility.criteria_text, concepts)
+                                   .criteria
+                             : std::vector<engine::Criterion>{};
+            });
+        } catch (const data::StoreError& error) {
+            fmt::print(stderr, "warning: {} (matches will read the store)\n", error.what());
+        }
     }
     return compiled;
 }

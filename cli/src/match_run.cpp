@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -162,13 +163,133 @@ bool fits(const data::CandidateFacts& trial, const data::CandidateQuery& query) 
 
 } // namespace
 
+namespace {
+
+/// A candidate judged in full, to be read whole and scored.
+struct Judged {
+    std::string nct_id;
+    std::shared_ptr<const std::vector<engine::Criterion>> criteria;
+    engine::TrialEvaluation evaluation;
+};
+
+/// The top N of `candidates` from the match index alone: each distinct criteria entry is
+/// outlined once and each distinct site list measured once, every candidate gets its exact
+/// score (score_of's arithmetic on the same values), and only the N best are judged in full.
+std::vector<Judged> judge_indexed(const data::MatchIndex& index,
+                                  const std::vector<std::uint32_t>& candidates,
+                                  const engine::MatchSubject& subject,
+                                  const MatchSettings& settings,
+                                  std::optional<engine::GeoPoint> near,
+                                  std::size_t top,
+                                  MatchReport& report) {
+    constexpr auto none = std::numeric_limits<std::uint32_t>::max();
+    engine::CriteriaPool pool;
+    std::vector<std::uint32_t> pooled(index.judging_entries(), none);
+    for (const auto i : candidates) {
+        auto& entry = pooled[index.trial(i).judging];
+        if (entry == none) {
+            entry = static_cast<std::uint32_t>(pool.add(index.judging(index.trial(i).judging)));
+        }
+    }
+    engine::PoolJudge judge{pool, subject};
+    std::vector<std::optional<engine::TrialOutline>> outlines(pool.trials());
+
+    struct Place {
+        bool done = false;
+        bool open = false;
+        std::optional<double> distance;
+    };
+
+    std::vector<Place> places(index.site_lists());
+    const auto& patient = subject.patient;
+    const std::string_view country =
+        patient.location ? std::string_view{patient.location->country} : std::string_view{};
+
+    struct Scored {
+        double score;
+        engine::Verdict verdict;
+        std::string_view nct_id;
+        std::uint32_t pooled;
+    };
+
+    std::vector<Scored> scored;
+    for (const auto i : candidates) {
+        ++report.candidates;
+        const auto& trial = index.trial(i);
+        const std::uint32_t entry = pooled[trial.judging];
+        auto& outline = outlines[entry];
+        if (!outline) {
+            outline = judge.outline(entry);
+        }
+        if (outline->verdict == engine::Verdict::ineligible) {
+            continue;
+        }
+        Place& place = places[trial.sites];
+        if (!place.done) {
+            const auto* sites = index.sites_begin(trial.sites);
+            const std::size_t count = index.sites_count(trial.sites);
+            const auto [best, distance] = engine::choose_nearest(
+                count,
+                [&](std::size_t k) {
+                    const auto& site = sites[k];
+                    return engine::SitePlace{
+                        site.has_geo != 0 ? std::optional<engine::GeoPoint>{{site.lat, site.lon}}
+                                          : std::nullopt,
+                        site.open != 0,
+                        !country.empty() && index.text(site.country) == country};
+                },
+                near);
+            place.done = true;
+            place.open = best < count && sites[best].open != 0;
+            place.distance = best < count ? distance : std::nullopt;
+        }
+        if (settings.within_km > 0 && (!place.distance || *place.distance > settings.within_km)) {
+            continue;
+        }
+        const auto updated = trial.last_update == data::MatchIndex::no_value
+                                 ? std::nullopt
+                                 : std::optional<engine::Date>{engine::Date{trial.last_update}};
+        const double score =
+            engine::with_trial_bonus(engine::outline_score(*outline),
+                                     trial.phase_bonus,
+                                     place.open,
+                                     place.distance,
+                                     engine::recently_updated(updated, subject.as_of));
+        scored.push_back({score, outline->verdict, index.nct_id(i), entry});
+    }
+    // engine::sort_ranked's order.
+    const auto before = [](const Scored& a, const Scored& b) {
+        if (a.score != b.score) {
+            return a.score > b.score;
+        }
+        if (a.verdict != b.verdict) {
+            return a.verdict < b.verdict;
+        }
+        return a.nct_id < b.nct_id;
+    };
+    const std::size_t shown = std::min(top, scored.size());
+    std::partial_sort(
+        scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(shown), scored.end(), before);
+    std::vector<Judged> judged;
+    for (std::size_t k = 0; k < shown; ++k) {
+        judged.push_back({std::string{scored[k].nct_id},
+                          std::make_shared<const std::vector<engine::Criterion>>(
+                              pool.criteria_of(scored[k].pooled)),
+                          judge.evaluate(scored[k].pooled)});
+    }
+    return judged;
+}
+
+} // namespace
+
 std::unique_ptr<MatchResult> run_match(const data::TrialStore& store,
                                        const engine::Patient& patient,
                                        const engine::ConceptGraph& concepts,
                                        engine::Date as_of,
                                        const MatchSettings& settings,
                                        const CandidatePool* pool,
-                                       TrialCache* cache) {
+                                       TrialCache* cache,
+                                       const data::MatchIndex* index) {
     auto result = std::make_unique<MatchResult>();
     result->assessment = engine::assess_patient(patient, concepts, as_of);
     std::optional<engine::GeoPoint> near = settings.near;
@@ -190,14 +311,14 @@ std::unique_ptr<MatchResult> run_match(const data::TrialStore& store,
     // Every candidate is first outlined (verdict and the counts that rank it, from outcomes
     // shared by identical criteria); only those that can still be shown are judged in full and
     // read whole (sites, phases) to be scored.
-    struct Judged {
-        std::string nct_id;
-        std::shared_ptr<const std::vector<engine::Criterion>> criteria;
-        engine::TrialEvaluation evaluation;
-    };
-
     std::vector<Judged> judged;
-    if (explain) {
+    std::optional<std::vector<std::uint32_t>> indexed;
+    if (!explain && index != nullptr && !settings.all && settings.phases.empty()) {
+        indexed = index->candidates(candidate_query(patient, as_of, settings, true), store);
+    }
+    if (indexed) {
+        judged = judge_indexed(*index, *indexed, subject, settings, near, top, report);
+    } else if (explain) {
         const auto trial = cache->trial(store, settings.explain);
         if (!trial) {
             throw Error{ErrorCode::usage,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "trialmatch/data/match_index.hpp"
 #include "trialmatch/data/trial_store.hpp"
 #include "trialmatch/engine/concept_graph.hpp"
 #include "trialmatch/engine/criteria_pool.hpp"
@@ -78,17 +79,19 @@ data::CandidateQuery candidate_query(const engine::Patient& patient,
                                      const MatchSettings& settings,
                                      bool limits);
 
-/// Lists `patient` against the candidates (from `pool` when given, else read from the store),
-/// judges every candidate's compiled criteria and ranks those that can be shown (README
-/// "Ranking"). Reads only; one store per thread. \throws Error(usage) for an --explain id not
-/// in the store.
+/// Lists `patient` against the candidates (from `index` when given and it can answer the
+/// settings, else from `pool` when given, else read from the store), judges every candidate's
+/// compiled criteria and ranks those that can be shown (README "Ranking"). The three sources
+/// give the same result. Reads only; one store per thread. \throws Error(usage) for an
+/// --explain id not in the store.
 std::unique_ptr<MatchResult> run_match(const data::TrialStore& store,
                                        const engine::Patient& patient,
                                        const engine::ConceptGraph& concepts,
                                        engine::Date as_of,
                                        const MatchSettings& settings,
                                        const CandidatePool* pool = nullptr,
-                                       TrialCache* cache = nullptr);
+                                       TrialCache* cache = nullptr,
+                                       const data::MatchIndex* index = nullptr);
 
 /// "RECRUITING, not_yet_recruiting" -> {"RECRUITING", "NOT_YET_RECRUITING"}.
 std::vector<std::string> split_upper_list(const std::string& text);

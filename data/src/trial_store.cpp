@@ -347,6 +347,8 @@ struct TrialStore::Impl {
     }
 
     std::optional<Trial> load(std::string_view nct_id);
+    /// The trial's criteria from their rows, without texts (judging reads no more).
+    std::vector<engine::Criterion> judging_rows(std::int64_t id);
 
     void write_children(std::int64_t id, const Trial& trial, bool replace);
 
@@ -1395,6 +1397,22 @@ namespace {
 /// The candidate filter as SQL over `trials t`, and the values to bind in order.
 using SqlValue = std::variant<std::string, std::int64_t>;
 
+/// The full-text query for condition terms, through the FTS5 index of conditions, MeSH terms
+/// and keywords: each term is a phrase whose last word may be a prefix ("solid tum" finds
+/// "Solid Tumor" and "Solid Tumours").
+std::string condition_match(const std::vector<std::string>& terms) {
+    std::string match = "{conditions keywords} : (";
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+        std::string phrase;
+        for (const char c : terms[i]) {
+            phrase += c == '"' ? std::string{"\"\""} : std::string{c};
+        }
+        match += (i == 0 ? "\"" : " OR \"") + phrase + "\" *";
+    }
+    match += ")";
+    return match;
+}
+
 std::string candidate_filter(const CandidateQuery& query, std::vector<SqlValue>& values) {
     std::string sql = "t.removed_at IS NULL AND t.overall_status IN (";
     for (std::size_t i = 0; i < query.statuses.size(); ++i) {
@@ -1416,19 +1434,8 @@ std::string candidate_filter(const CandidateQuery& query, std::vector<SqlValue>&
         values.push_back(query.sex);
     }
     if (!query.condition_terms.empty()) {
-        // Through the FTS5 index of conditions, MeSH terms and keywords: each term is a phrase
-        // whose last word may be a prefix ("solid tum" finds "Solid Tumor" and "Solid Tumours").
-        std::string match = "{conditions keywords} : (";
-        for (std::size_t i = 0; i < query.condition_terms.size(); ++i) {
-            std::string phrase;
-            for (const char c : query.condition_terms[i]) {
-                phrase += c == '"' ? std::string{"\"\""} : std::string{c};
-            }
-            match += (i == 0 ? "\"" : " OR \"") + phrase + "\" *";
-        }
-        match += ")";
         sql += " AND t.id IN (SELECT rowid FROM trial_search WHERE trial_search MATCH ?)";
-        values.emplace_back(match);
+        values.emplace_back(condition_match(query.condition_terms));
     }
     return sql;
 }
@@ -1499,31 +1506,125 @@ void TrialStore::for_each_candidate(
                 visit(facts, std::move(*packed));
                 continue;
             }
-            // Compiled before the packed row existed, or by another compiler version: the
-            // criteria rows say the same, one row per criterion.
-            auto& rows = m_impl->statement("SELECT kind, type, parent, negated, params, scope "
-                                           "FROM criteria WHERE trial_id = ? ORDER BY ordinal");
-            rows.bind(1, select.getColumn(0).getInt64());
-            std::vector<engine::Criterion> criteria;
-            while (rows.executeStep()) {
-                engine::Criterion criterion;
-                criterion.kind = rows.getColumn(0).getString() == "exclusion"
-                                     ? engine::CriterionKind::exclusion
-                                     : engine::CriterionKind::inclusion;
-                criterion.type = engine::criterion_type_named(rows.getColumn(1).getString())
-                                     .value_or(engine::CriterionType::unparsed);
-                if (!rows.getColumn(2).isNull()) {
-                    criterion.parent = static_cast<std::size_t>(rows.getColumn(2).getInt64());
-                }
-                criterion.negated = rows.getColumn(3).getInt() != 0;
-                criterion.params = detail::params_from_json(rows.getColumn(4).getString());
-                criterion.scope = rows.getColumn(5).getString();
-                criteria.push_back(std::move(criterion));
-            }
-            rows.reset();
-            visit(facts, std::move(criteria));
+            visit(facts, m_impl->judging_rows(select.getColumn(0).getInt64()));
         }
         return 0;
+    });
+}
+
+std::vector<engine::Criterion> TrialStore::Impl::judging_rows(std::int64_t id) {
+    // Compiled before the packed row existed, or by another compiler version: the criteria
+    // rows say the same, one row per criterion.
+    auto& rows = statement("SELECT kind, type, parent, negated, params, scope "
+                           "FROM criteria WHERE trial_id = ? ORDER BY ordinal");
+    const ResetOnExit done{rows};
+    rows.bind(1, id);
+    std::vector<engine::Criterion> criteria;
+    while (rows.executeStep()) {
+        engine::Criterion criterion;
+        criterion.kind = rows.getColumn(0).getString() == "exclusion"
+                             ? engine::CriterionKind::exclusion
+                             : engine::CriterionKind::inclusion;
+        criterion.type = engine::criterion_type_named(rows.getColumn(1).getString())
+                             .value_or(engine::CriterionType::unparsed);
+        if (!rows.getColumn(2).isNull()) {
+            criterion.parent = static_cast<std::size_t>(rows.getColumn(2).getInt64());
+        }
+        criterion.negated = rows.getColumn(3).getInt() != 0;
+        criterion.params = detail::params_from_json(rows.getColumn(4).getString());
+        criterion.scope = rows.getColumn(5).getString();
+        criteria.push_back(std::move(criterion));
+    }
+    return criteria;
+}
+
+void TrialStore::for_each_index_source(const std::function<void(const IndexSource&)>& visit) const {
+    translate("cannot read the store", [&] {
+        // Three cursors in trial id order, merged: the trials with their packed criteria,
+        // their sites, and their search-index texts.
+        SQLite::Statement trials{
+            m_impl->db,
+            "SELECT t.id, t.nct_id, t.overall_status, t.study_type, t.sex, t.minimum_age_days, "
+            "t.maximum_age_days, t.phases, t.last_update_posted, j.data FROM trials t "
+            "LEFT JOIN trial_judging j ON j.trial_id = t.id WHERE t.removed_at IS NULL "
+            "ORDER BY t.id"};
+        SQLite::Statement sites{m_impl->db,
+                                "SELECT trial_id, status, country, lat, lon FROM sites "
+                                "ORDER BY trial_id, ordinal"};
+        SQLite::Statement search{m_impl->db,
+                                 "SELECT rowid, conditions, keywords FROM trial_search "
+                                 "ORDER BY rowid"};
+        bool more_sites = sites.executeStep();
+        bool more_search = search.executeStep();
+        IndexSource source;
+        while (trials.executeStep()) {
+            const std::int64_t id = trials.getColumn(0).getInt64();
+            source.id = id;
+            Reader r{trials, 1};
+            source.nct_id = r.text();
+            source.overall_status = r.text();
+            source.study_type = r.text();
+            source.sex = r.text();
+            source.minimum_age_days = r.integer();
+            source.maximum_age_days = r.integer();
+            source.phases = split(r.text());
+            source.last_update_posted = r.date();
+            const auto data = trials.getColumn(9);
+            std::optional<std::vector<engine::Criterion>> packed;
+            if (!data.isNull()) {
+                packed = detail::decode_judging(
+                    std::string_view{static_cast<const char*>(data.getBlob()),
+                                     static_cast<std::size_t>(data.getBytes())});
+            }
+            source.criteria = packed ? std::move(*packed) : m_impl->judging_rows(id);
+
+            source.sites.clear();
+            while (more_sites && sites.getColumn(0).getInt64() < id) {
+                more_sites = sites.executeStep();
+            }
+            while (more_sites && sites.getColumn(0).getInt64() == id) {
+                Reader row{sites, 1};
+                IndexSource::Site site;
+                site.status = row.text();
+                site.country = row.text();
+                const auto lat = row.real();
+                const auto lon = row.real();
+                if (lat && lon) {
+                    site.geo = engine::GeoPoint{*lat, *lon};
+                }
+                source.sites.push_back(std::move(site));
+                more_sites = sites.executeStep();
+            }
+            source.conditions.clear();
+            source.keywords.clear();
+            while (more_search && search.getColumn(0).getInt64() < id) {
+                more_search = search.executeStep();
+            }
+            if (more_search && search.getColumn(0).getInt64() == id) {
+                source.conditions = search.getColumn(1).getString();
+                source.keywords = search.getColumn(2).getString();
+            }
+            visit(source);
+        }
+        return 0;
+    });
+}
+
+bool TrialStore::names_condition(std::int64_t id,
+                                 const std::vector<std::string>& condition_terms) const {
+    return translate("cannot read the store", [&] {
+        auto& query = m_impl->statement(
+            "SELECT count(*) FROM trial_search WHERE trial_search MATCH ? AND rowid = ?");
+        const ResetOnExit done{query};
+        query.bind(1, condition_match(condition_terms));
+        query.bind(2, id);
+        return query.executeStep() && query.getColumn(0).getInt64() > 0;
+    });
+}
+
+std::int64_t TrialStore::generation() const {
+    return translate("cannot read the store", [&] {
+        return m_impl->db.execAndGet("SELECT value FROM store_generation WHERE id = 1").getInt64();
     });
 }
 

@@ -296,3 +296,37 @@ TEST_CASE("the top of the list is the top of the full ranking", "[match]") {
     CHECK(shown.size() == 7U);
     CHECK(shown == expected);
 }
+
+TEST_CASE("the match index ranks exactly as reading the store does", "[match][index]") {
+    // import leaves a match index beside the store; a match that can use it must print what
+    // judging every candidate read from the store prints, for every example patient and the
+    // options that change which trials are candidates or how they score.
+    ensure_store();
+    REQUIRE(fs::exists(store_folder() / "trials.db.match-index"));
+    std::vector<fs::path> records;
+    for (const auto& entry : fs::directory_iterator{repository_root() / "data" / "examples"}) {
+        if (entry.path().extension() == ".json") {
+            records.push_back(entry.path());
+        }
+    }
+    std::sort(records.begin(), records.end());
+    REQUIRE(records.size() >= 10U);
+    const std::vector<std::string> options{"--top 10",
+                                           "--top 40 --within 1500",
+                                           "--top 5 --near 48.85,2.35 --within 400",
+                                           "--top 15 --status RECRUITING --observational"};
+    test::TempDir scratch;
+    for (const auto& record : records) {
+        for (const auto& option : options) {
+            INFO(record.filename().string() << " " << option);
+            const std::string arguments = "match --format json --as-of 2025-09-15 " + option +
+                                          " --patient '" + record.string() + "'";
+            const auto indexed = test::run_trialmatch(arguments, scratch.path(), environment());
+            const auto stored =
+                test::run_trialmatch(arguments + " --no-index", scratch.path(), environment());
+            REQUIRE(indexed.exit == 0);
+            REQUIRE(stored.exit == 0);
+            CHECK(indexed.out == stored.out);
+        }
+    }
+}

@@ -32,6 +32,10 @@ void MatchCommand::setup(CLI::App& subcommand) {
     subcommand.add_option("--explain", m_explain, "one trial in full: every criterion");
     subcommand.add_flag(
         "--observational", m_observational, "include observational studies and registries");
+    subcommand.add_flag("--no-index",
+                        m_no_index,
+                        "read the candidates from the store, not from its match index (the same "
+                        "result, slower; for checking the index)");
 }
 
 Exit MatchCommand::run() {
@@ -53,7 +57,20 @@ Exit MatchCommand::run() {
     }
     const engine::ConceptGraph concepts = data::load_builtin_concepts();
     const data::TrialStore store{store_path(), data::TrialStore::Mode::read_only};
-    const auto result = run_match(store, document->patient, concepts, as_of, settings);
+    // The match index answers a ranking without reading every candidate from the store; it is
+    // used only while it describes the store as it is (data::MatchIndex::load).
+    std::optional<data::MatchIndex> index;
+    if (!m_no_index && m_explain.empty() && !m_all) {
+        index = data::MatchIndex::load(data::MatchIndex::path_for(store.path()), store);
+    }
+    const auto result = run_match(store,
+                                  document->patient,
+                                  concepts,
+                                  as_of,
+                                  settings,
+                                  nullptr,
+                                  nullptr,
+                                  index ? &*index : nullptr);
     report_warnings(m_patient, document->warnings, result->assessment.warnings);
     const MatchReport& report = result->report;
     if (!m_explain.empty()) {

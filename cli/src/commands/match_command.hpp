@@ -35,6 +35,7 @@ private:
     std::string m_as_of;
     std::string m_explain;
     bool m_observational = false;
+    bool m_no_index = false;
 };
 
 } // namespace trialmatch::cli

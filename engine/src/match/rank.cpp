@@ -20,45 +20,28 @@ double distance_km(GeoPoint a, GeoPoint b) {
     return 2 * radius * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
-namespace {
-
-bool open_status(const std::string& status) {
+bool open_site_status(std::string_view status) {
     return status == "RECRUITING" || status == "NOT_YET_RECRUITING" ||
            status == "ENROLLING_BY_INVITATION";
 }
 
-} // namespace
-
 NearestSite
 nearest_site(const Trial& trial, std::optional<GeoPoint> from, std::string_view country) {
-    NearestSite best;
-    bool best_open = false;
-    bool best_home = false;
-    for (const auto& site : trial.sites) {
-        const bool open = open_status(site.status);
-        const bool home = !country.empty() && site.country == country;
-        std::optional<double> distance;
-        if (from && site.geo) {
-            distance = distance_km(*from, *site.geo);
-        }
-        bool better = best.site == nullptr || (open && !best_open);
-        if (!better && open == best_open) {
-            if (distance && best.distance_km) {
-                better = *distance < *best.distance_km;
-            } else if (distance || best.distance_km) {
-                better = distance.has_value();
-            } else {
-                better = home && !best_home; // no coordinates: a site in the patient's country
-            }
-        }
-        if (better) {
-            best.site = &site;
-            best.distance_km = distance;
-            best_open = open;
-            best_home = home;
-        }
+    const auto [best, distance] = choose_nearest(
+        trial.sites.size(),
+        [&](std::size_t i) {
+            const Site& site = trial.sites[i];
+            return SitePlace{site.geo,
+                             open_site_status(site.status),
+                             !country.empty() && site.country == country};
+        },
+        from);
+    NearestSite nearest;
+    if (best < trial.sites.size()) {
+        nearest.site = &trial.sites[best];
+        nearest.distance_km = distance;
     }
-    return best;
+    return nearest;
 }
 
 double unknown_weight(const CriterionResult& result) {
@@ -110,32 +93,55 @@ double evaluation_score(const TrialEvaluation& evaluation, bool targets_resistan
     return outline_score(outline);
 }
 
-double score_of(const RankedTrial& ranked, Date as_of) {
-    const auto& evaluation = ranked.evaluation;
-    if (evaluation.verdict == Verdict::ineligible) {
-        return 0;
-    }
-    double score = evaluation_score(evaluation, ranked.targets_resistance);
+double phase_bonus(const std::vector<std::string>& phases) {
     double phase = 0;
-    for (const auto& p : ranked.trial->phases) {
+    for (const auto& p : phases) {
         phase = std::max(phase,
                          p == "PHASE3"   ? 0.04
                          : p == "PHASE2" ? 0.03
                          : p == "PHASE1" ? 0.01
                                          : 0.0);
     }
-    score += phase;
-    if (ranked.nearest.site != nullptr && open_status(ranked.nearest.site->status)) {
+    return phase;
+}
+
+double with_trial_bonus(double evaluation_part,
+                        double phase,
+                        bool open_site,
+                        std::optional<double> distance,
+                        bool recent) {
+    double score = evaluation_part + phase;
+    if (open_site) {
         score += 0.02;
-        if (ranked.nearest.distance_km) {
-            score += 0.06 * 250 / (250 + *ranked.nearest.distance_km);
+        if (distance) {
+            score += 0.06 * 250 / (250 + *distance);
         }
     }
-    if (ranked.trial->last_update_posted &&
-        as_of - ranked.trial->last_update_posted->date.earliest() <= 365) {
+    if (recent) {
         score += 0.02;
     }
     return std::clamp(score, 0.0, 1.0);
+}
+
+bool recently_updated(std::optional<Date> last_update, Date as_of) {
+    return last_update && as_of - *last_update <= 365;
+}
+
+double score_of(const RankedTrial& ranked, Date as_of) {
+    const auto& evaluation = ranked.evaluation;
+    if (evaluation.verdict == Verdict::ineligible) {
+        return 0;
+    }
+    const auto& trial = *ranked.trial;
+    return with_trial_bonus(
+        evaluation_score(evaluation, ranked.targets_resistance),
+        phase_bonus(trial.phases),
+        ranked.nearest.site != nullptr && open_site_status(ranked.nearest.site->status),
+        ranked.nearest.distance_km,
+        recently_updated(trial.last_update_posted
+                             ? std::optional<Date>{trial.last_update_posted->date.earliest()}
+                             : std::nullopt,
+                         as_of));
 }
 
 void sort_ranked(std::vector<RankedTrial>& ranked) {

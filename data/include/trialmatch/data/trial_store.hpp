@@ -155,6 +155,32 @@ struct CandidateFacts {
     std::string sex;
 };
 
+/// What a snapshot of the store for matching (the match index, cli/src/match_index.hpp) keeps
+/// of one trial: the columns the candidate query filters on, the texts its condition search
+/// reads (the search index's conditions and keywords columns, as indexed), what scoring reads
+/// and the compiled criteria as judging reads them.
+struct IndexSource {
+    struct Site {
+        std::string status;
+        std::string country;
+        std::optional<engine::GeoPoint> geo;
+    };
+
+    std::int64_t id = 0; ///< the store's row id (the search index's rowid)
+    std::string nct_id;
+    std::string overall_status;
+    std::string study_type;
+    std::string sex;
+    std::optional<std::int64_t> minimum_age_days;
+    std::optional<std::int64_t> maximum_age_days;
+    std::vector<std::string> phases;
+    std::optional<engine::PartialDate> last_update_posted;
+    std::string conditions; ///< the search index's columns
+    std::string keywords;
+    std::vector<Site> sites;                 ///< in source order
+    std::vector<engine::Criterion> criteria; ///< without texts; empty when none are stored
+};
+
 class TrialStore {
 public:
     enum class Mode { read_only, read_write };
@@ -282,6 +308,18 @@ public:
         const CandidateQuery& query,
         const std::function<void(const CandidateFacts& trial,
                                  std::vector<engine::Criterion>&& criteria)>& visit) const;
+
+    /// Calls `visit` once per trial not removed, in store order, with what the match index
+    /// keeps of it; one pass over the store.
+    void for_each_index_source(const std::function<void(const IndexSource&)>& visit) const;
+
+    /// The trial with store row id `id` names one of `condition_terms` as the candidate query
+    /// searches them.
+    bool names_condition(std::int64_t id, const std::vector<std::string>& condition_terms) const;
+
+    /// Moves on with every change to a trial or its compiled criteria (schema 6), so that a
+    /// snapshot built at one generation knows whether it still describes the store.
+    std::int64_t generation() const;
 
     /// Keeps a patient's shortlist (outside any batch: it is its own transaction).
     void save_shortlist(const KeptShortlist& shortlist);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace trialmatch::engine {
@@ -45,6 +46,67 @@ struct NearestSite {
 
 NearestSite
 nearest_site(const Trial& trial, std::optional<GeoPoint> from, std::string_view country = {});
+
+/// A site as nearest_site weighs it: its coordinates, whether it takes patients
+/// (open_site_status) and whether it is in the patient's country.
+struct SitePlace {
+    std::optional<GeoPoint> geo;
+    bool open = false;
+    bool home = false;
+};
+
+/// nearest_site's rule over `count` sites given by `place(i)`: the chosen site's position
+/// (`count` when there is none) and its distance from `from`.
+template <class Place>
+std::pair<std::size_t, std::optional<double>>
+choose_nearest(std::size_t count, Place&& place, std::optional<GeoPoint> from) {
+    std::size_t best = count;
+    std::optional<double> best_distance;
+    bool best_open = false;
+    bool best_home = false;
+    for (std::size_t i = 0; i < count; ++i) {
+        const SitePlace site = place(i);
+        std::optional<double> distance;
+        if (from && site.geo) {
+            distance = distance_km(*from, *site.geo);
+        }
+        bool better = best == count || (site.open && !best_open);
+        if (!better && site.open == best_open) {
+            if (distance && best_distance) {
+                better = *distance < *best_distance;
+            } else if (distance || best_distance) {
+                better = distance.has_value();
+            } else {
+                better = site.home && !best_home; // no coordinates: one in the patient's country
+            }
+        }
+        if (better) {
+            best = i;
+            best_distance = distance;
+            best_open = site.open;
+            best_home = site.home;
+        }
+    }
+    return {best, best_distance};
+}
+
+/// A site with this status takes patients (recruiting, not yet, or by invitation).
+bool open_site_status(std::string_view status);
+
+/// The phase part of the score (README "Ranking"): phase 3 0.04, 2 0.03, 1 0.01.
+double phase_bonus(const std::vector<std::string>& phases);
+
+/// score_of from the evaluation's part (evaluation_score) and the trial's: its phase bonus,
+/// whether its nearest site is open and how far it is, whether it was updated in the last year.
+/// Clamped to [0, 1].
+double with_trial_bonus(double evaluation_part,
+                        double phase,
+                        bool open_site,
+                        std::optional<double> distance_km,
+                        bool recent);
+
+/// The trial's last registry update was within a year of `as_of`.
+bool recently_updated(std::optional<Date> last_update, Date as_of);
 
 /// One ranked trial.
 struct RankedTrial {

@@ -1,0 +1,469 @@
+#include "trialmatch/data/match_index.hpp"
+
+#include "trialmatch/data/store_error.hpp"
+#include "trialmatch/engine/rank.hpp"
+
+#include "judging_codec.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <type_traits>
+#include <unordered_map>
+
+namespace trialmatch::data {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The file: a magic, the format, the compiler version and store generation it was built from,
+// then each section as a byte count and its bytes, in the order below.
+constexpr char magic[8] = {'T', 'M', 'I', 'N', 'D', 'E', 'X', '\n'};
+constexpr std::uint32_t format = 1;
+
+static_assert(std::is_trivially_copyable_v<MatchIndex::Trial> && sizeof(MatchIndex::Trial) == 40);
+static_assert(std::is_trivially_copyable_v<MatchIndex::Site> && sizeof(MatchIndex::Site) == 24);
+
+/// How the search index's tokenizer (unicode61, remove_diacritics 2, token characters the
+/// Unicode letters and numbers) reads one code point, for the code points this index reads
+/// itself: a separator, a letter or digit (folded to ASCII where it carries a diacritic), or
+/// one it cannot say, for which the store's own index is asked instead.
+enum class Reading { separator, token, unknown };
+
+struct CodePoint {
+    Reading reading = Reading::unknown;
+    char folded = 0; ///< the ASCII letter a Latin-1 letter folds to, if any
+};
+
+CodePoint read_code_point(char32_t c) {
+    // U+00C0..U+00FF: the letters with their base letter, '*' a letter without one, ' ' a sign.
+    static constexpr std::string_view latin1 =
+        "aaaaaa*ceeeeiiii*nooooo *uuuuy**aaaaaa*ceeeeiiii*nooooo *uuuuy*y";
+    if (c >= 0xC0 && c <= 0xFF) {
+        const char base = latin1[c - 0xC0];
+        return base == ' '   ? CodePoint{Reading::separator}
+               : base == '*' ? CodePoint{Reading::unknown}
+                             : CodePoint{Reading::token, base};
+    }
+    if (c >= 0x80 && c <= 0xBF) {
+        // Signs, except the ordinal indicators, micro sign and the superscript digits and
+        // fractions, which are letters and numbers.
+        const bool letter_or_number = c == 0xAA || c == 0xB2 || c == 0xB3 || c == 0xB5 ||
+                                      c == 0xB9 || c == 0xBA || (c >= 0xBC && c <= 0xBE);
+        return CodePoint{letter_or_number ? Reading::token : Reading::separator};
+    }
+    if ((c >= 0x391 && c <= 0x3A9 && c != 0x3A2) || (c >= 0x3B1 && c <= 0x3C9)) {
+        return CodePoint{Reading::token}; // the Greek letters without accents ("γ-secretase")
+    }
+    const bool separator = (c >= 0x2000 && c <= 0x206F) || c == 0x2122 ||
+                           (c >= 0x2190 && c <= 0x23FF) || (c >= 0x2500 && c <= 0x2775) ||
+                           (c >= 0x2794 && c <= 0x27BF) || (c >= 0x3000 && c <= 0x3003) ||
+                           c == 0xFEFF || (c >= 0xFF01 && c <= 0xFF0F) ||
+                           (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) ||
+                           (c >= 0xFF5B && c <= 0xFF65);
+    return CodePoint{separator ? Reading::separator : Reading::unknown};
+}
+
+/// The words of `text` as the search index's tokenizer makes them, lower case, with letters
+/// outside ASCII that have no ASCII form kept as they are (a search term is ASCII, so it can
+/// only match them as the rest of a prefix); nothing when the text holds a code point this
+/// reading cannot place.
+std::optional<std::vector<std::string>> words(std::string_view text) {
+    std::vector<std::string> out;
+    std::string word;
+    const auto end_word = [&] {
+        if (!word.empty()) {
+            out.push_back(std::move(word));
+            word.clear();
+        }
+    };
+    for (std::size_t i = 0; i < text.size();) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte < 0x80) {
+            if (std::isalnum(byte) != 0) {
+                word += static_cast<char>(std::tolower(byte));
+            } else {
+                end_word();
+            }
+            ++i;
+            continue;
+        }
+        const std::size_t length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 0;
+        if (length == 0 || i + length > text.size()) {
+            return std::nullopt; // not UTF-8
+        }
+        char32_t c = byte & (length == 2 ? 0x1FU : length == 3 ? 0x0FU : 0x07U);
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0U) != 0x80U) {
+                return std::nullopt;
+            }
+            c = (c << 6U) | (next & 0x3FU);
+        }
+        const CodePoint point = read_code_point(c);
+        if (point.reading == Reading::unknown) {
+            return std::nullopt;
+        }
+        if (point.reading == Reading::separator) {
+            end_word();
+        } else if (point.folded != 0) {
+            word += point.folded;
+        } else {
+            word.append(text.substr(i, length));
+        }
+        i += length;
+    }
+    end_word();
+    return out;
+}
+
+bool ascii(std::string_view text) {
+    return std::all_of(
+        text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+/// " word word \n word word ": the two searched columns' words, each word between spaces and
+/// the columns apart, so that a phrase is found as a substring and never across columns;
+/// nothing when a column cannot be read this way.
+std::optional<std::string> searchable(std::string_view conditions, std::string_view keywords) {
+    const auto condition_words = words(conditions);
+    const auto keyword_words = words(keywords);
+    if (!condition_words || !keyword_words) {
+        return std::nullopt;
+    }
+    std::string out = " ";
+    for (const auto& w : *condition_words) {
+        out += w + " ";
+    }
+    out += "\n ";
+    for (const auto& w : *keyword_words) {
+        out += w + " ";
+    }
+    return out;
+}
+
+class Strings {
+public:
+    std::uint32_t add(std::string_view text) {
+        if (const auto it = m_offsets.find(std::string{text}); it != m_offsets.end()) {
+            return it->second;
+        }
+        const auto offset = static_cast<std::uint32_t>(m_bytes.size());
+        m_bytes.insert(m_bytes.end(), text.begin(), text.end());
+        m_bytes.push_back('\0');
+        m_offsets.emplace(std::string{text}, offset);
+        return offset;
+    }
+
+    const std::vector<char>& bytes() const { return m_bytes; }
+
+private:
+    std::vector<char> m_bytes;
+    std::unordered_map<std::string, std::uint32_t> m_offsets;
+};
+
+template <class T>
+void write_section(std::ofstream& out, const std::vector<T>& items) {
+    const std::uint64_t bytes = items.size() * sizeof(T);
+    out.write(reinterpret_cast<const char*>(&bytes), sizeof bytes);
+    out.write(reinterpret_cast<const char*>(items.data()), static_cast<std::streamsize>(bytes));
+}
+
+template <class T>
+bool read_section(std::ifstream& in, std::vector<T>& items) {
+    std::uint64_t bytes = 0;
+    if (!in.read(reinterpret_cast<char*>(&bytes), sizeof bytes) || bytes % sizeof(T) != 0 ||
+        bytes > (std::uint64_t{1} << 40)) {
+        return false;
+    }
+    items.resize(bytes / sizeof(T));
+    return static_cast<bool>(
+        in.read(reinterpret_cast<char*>(items.data()), static_cast<std::streamsize>(bytes)));
+}
+
+std::int32_t narrow_days(const std::optional<std::int64_t>& days) {
+    if (!days || *days < INT32_MIN + 1 || *days > INT32_MAX) {
+        return MatchIndex::no_value;
+    }
+    return static_cast<std::int32_t>(*days);
+}
+
+} // namespace
+
+fs::path MatchIndex::path_for(const fs::path& store) {
+    fs::path file = store;
+    file += ".match-index";
+    return file;
+}
+
+void MatchIndex::build(
+    const TrialStore& store,
+    const fs::path& file,
+    const std::function<std::vector<engine::Criterion>(const std::string& nct_id)>& compile) {
+    const std::int64_t generation = store.generation();
+    Strings strings;
+    std::vector<Trial> trials;
+    std::vector<std::uint32_t> statuses;
+    std::map<std::string, std::uint16_t> status_ids;
+    std::vector<Conditions> conditions;
+    std::unordered_map<std::string, std::uint32_t> condition_ids;
+    std::vector<char> judging;
+    std::vector<std::uint64_t> judging_starts{0};
+    std::unordered_map<std::string, std::uint32_t> judging_ids;
+    std::vector<Site> sites;
+    std::vector<std::uint64_t> site_starts{0};
+    std::unordered_map<std::string, std::uint32_t> site_ids;
+
+    store.for_each_index_source([&](const IndexSource& source) {
+        Trial t;
+        t.nct_id = strings.add(source.nct_id);
+        t.minimum_age_days = narrow_days(source.minimum_age_days);
+        t.maximum_age_days = narrow_days(source.maximum_age_days);
+        if (source.last_update_posted) {
+            t.last_update = narrow_days(source.last_update_posted->earliest().days_since_epoch());
+        }
+        auto [status, added] = status_ids.try_emplace(source.overall_status,
+                                                      static_cast<std::uint16_t>(statuses.size()));
+        if (added) {
+            statuses.push_back(strings.add(source.overall_status));
+        }
+        t.status = status->second;
+        t.sex = source.sex.empty()       ? 0
+                : source.sex == "ALL"    ? 1
+                : source.sex == "MALE"   ? 2
+                : source.sex == "FEMALE" ? 3
+                                         : 4;
+        t.interventional = source.study_type == "INTERVENTIONAL" ? 1 : 0;
+        t.phase_bonus = engine::phase_bonus(source.phases);
+
+        std::string key = source.conditions + '\x1f' + source.keywords;
+        auto [condition, new_conditions] =
+            condition_ids.try_emplace(key, static_cast<std::uint32_t>(conditions.size()));
+        if (new_conditions) {
+            Conditions c;
+            const auto text = searchable(source.conditions, source.keywords);
+            c.readable = text ? 1 : 0;
+            c.tokens = strings.add(text.value_or(std::string{}));
+            c.representative = source.id;
+            conditions.push_back(c);
+        }
+        t.conditions = condition->second;
+
+        // As the candidate pool does: a trial stored without compiled criteria is compiled now.
+        const std::string packed = detail::encode_judging(
+            source.criteria.empty() ? compile(source.nct_id) : source.criteria);
+        auto [entry, new_entry] =
+            judging_ids.try_emplace(packed, static_cast<std::uint32_t>(judging_starts.size() - 1));
+        if (new_entry) {
+            judging.insert(judging.end(), packed.begin(), packed.end());
+            judging_starts.push_back(judging.size());
+        }
+        t.judging = entry->second;
+
+        std::vector<Site> list;
+        list.reserve(source.sites.size());
+        for (const auto& s : source.sites) {
+            Site site;
+            if (s.geo) {
+                site.lat = s.geo->lat;
+                site.lon = s.geo->lon;
+                site.has_geo = 1;
+            }
+            site.open = engine::open_site_status(s.status) ? 1 : 0;
+            site.country = strings.add(s.country);
+            list.push_back(site);
+        }
+        std::string list_key(list.size() * sizeof(Site), '\0');
+        if (!list.empty()) {
+            std::memcpy(list_key.data(), list.data(), list_key.size());
+        }
+        auto [site_list, new_list] =
+            site_ids.try_emplace(list_key, static_cast<std::uint32_t>(site_starts.size() - 1));
+        if (new_list) {
+            sites.insert(sites.end(), list.begin(), list.end());
+            site_starts.push_back(sites.size());
+        }
+        t.sites = site_list->second;
+        trials.push_back(t);
+    });
+    if (store.generation() != generation) {
+        throw StoreError{"the store changed while its match index was built; not written"};
+    }
+
+    fs::path temporary = file;
+    temporary += ".tmp";
+    {
+        std::ofstream out{temporary, std::ios::binary | std::ios::trunc};
+        out.write(magic, sizeof magic);
+        const std::int32_t compiler = engine::criteria_compiler_version;
+        out.write(reinterpret_cast<const char*>(&format), sizeof format);
+        out.write(reinterpret_cast<const char*>(&compiler), sizeof compiler);
+        out.write(reinterpret_cast<const char*>(&generation), sizeof generation);
+        write_section(out, strings.bytes());
+        write_section(out, trials);
+        write_section(out, statuses);
+        write_section(out, conditions);
+        write_section(out, judging);
+        write_section(out, judging_starts);
+        write_section(out, sites);
+        write_section(out, site_starts);
+        out.close();
+        if (!out) {
+            std::error_code ignored;
+            fs::remove(temporary, ignored);
+            throw StoreError{"cannot write the match index " + file.string()};
+        }
+    }
+    std::error_code error;
+    fs::rename(temporary, file, error);
+    if (error) {
+        fs::remove(temporary, error);
+        throw StoreError{"cannot write the match index " + file.string()};
+    }
+}
+
+namespace {
+
+/// Reads the header; true if it is this format's, of this compiler version and of the store's
+/// present generation.
+bool read_header(std::ifstream& in, const TrialStore& store) {
+    char head[sizeof magic]{};
+    std::uint32_t file_format = 0;
+    std::int32_t compiler = 0;
+    std::int64_t generation = 0;
+    in.read(head, sizeof head);
+    in.read(reinterpret_cast<char*>(&file_format), sizeof file_format);
+    in.read(reinterpret_cast<char*>(&compiler), sizeof compiler);
+    in.read(reinterpret_cast<char*>(&generation), sizeof generation);
+    return in && std::memcmp(head, magic, sizeof magic) == 0 && file_format == format &&
+           compiler == engine::criteria_compiler_version && generation == store.generation();
+}
+
+} // namespace
+
+bool MatchIndex::current(const fs::path& file, const TrialStore& store) {
+    std::ifstream in{file, std::ios::binary};
+    return in && read_header(in, store);
+}
+
+std::optional<MatchIndex> MatchIndex::load(const fs::path& file, const TrialStore& store) {
+    std::ifstream in{file, std::ios::binary};
+    if (!in || !read_header(in, store)) {
+        return std::nullopt;
+    }
+    MatchIndex index;
+    if (!read_section(in, index.m_strings) || !read_section(in, index.m_trials) ||
+        !read_section(in, index.m_statuses) || !read_section(in, index.m_conditions) ||
+        !read_section(in, index.m_judging) || !read_section(in, index.m_judging_starts) ||
+        !read_section(in, index.m_sites) || !read_section(in, index.m_site_starts)) {
+        return std::nullopt;
+    }
+    // A damaged file is refused, never read out of bounds.
+    const auto strings = index.m_strings.size();
+    const auto fits = [&](std::uint32_t offset) {
+        return offset < strings;
+    };
+    const auto ascending = [](const std::vector<std::uint64_t>& starts, std::size_t end) {
+        return !starts.empty() && starts.front() == 0 && starts.back() == end &&
+               std::is_sorted(starts.begin(), starts.end());
+    };
+    if (strings == 0 || index.m_strings.back() != '\0' ||
+        !ascending(index.m_judging_starts, index.m_judging.size()) ||
+        !ascending(index.m_site_starts, index.m_sites.size()) ||
+        !std::all_of(index.m_statuses.begin(), index.m_statuses.end(), fits) ||
+        !std::all_of(index.m_conditions.begin(),
+                     index.m_conditions.end(),
+                     [&](const Conditions& c) { return fits(c.tokens); }) ||
+        !std::all_of(index.m_sites.begin(), index.m_sites.end(), [&](const Site& s) {
+            return fits(s.country);
+        })) {
+        return std::nullopt;
+    }
+    const bool trials_fit =
+        std::all_of(index.m_trials.begin(), index.m_trials.end(), [&](const Trial& t) {
+            return fits(t.nct_id) && t.conditions < index.m_conditions.size() &&
+                   t.judging < index.judging_entries() && t.sites < index.site_lists() &&
+                   t.status < index.m_statuses.size();
+        });
+    if (!trials_fit) {
+        return std::nullopt;
+    }
+    return index;
+}
+
+std::vector<engine::Criterion> MatchIndex::judging(std::uint32_t entry) const {
+    const auto begin = m_judging_starts.at(entry);
+    const auto end = m_judging_starts.at(entry + 1);
+    auto criteria = detail::decode_judging(
+        std::string_view{m_judging.data() + begin, static_cast<std::size_t>(end - begin)});
+    if (!criteria) {
+        throw StoreError{"the match index holds criteria it cannot read; build it again"};
+    }
+    return std::move(*criteria);
+}
+
+std::optional<std::vector<std::uint32_t>> MatchIndex::candidates(const CandidateQuery& query,
+                                                                 const TrialStore& store) const {
+    // Each term as the search index would match it: its words in order, the last a prefix.
+    std::vector<std::string> needles;
+    for (const auto& term : query.condition_terms) {
+        const auto term_words = words(term);
+        if (!ascii(term) || !term_words || term_words->empty()) {
+            return std::nullopt;
+        }
+        std::string needle;
+        for (const auto& w : *term_words) {
+            needle += " " + w;
+        }
+        needles.push_back(std::move(needle));
+    }
+    std::vector<unsigned char> status_ok(m_statuses.size(), 0);
+    for (std::size_t i = 0; i < m_statuses.size(); ++i) {
+        status_ok[i] =
+            std::find(query.statuses.begin(), query.statuses.end(), text(m_statuses[i])) !=
+                    query.statuses.end()
+                ? 1
+                : 0;
+    }
+    const std::uint8_t sex = query.sex == "MALE" ? 2 : query.sex == "FEMALE" ? 3 : 0;
+    const std::optional<std::int64_t> age = query.age_days;
+    // Per condition entry: 0 not yet searched, 1 names a term, 2 does not.
+    std::vector<unsigned char> named(m_conditions.size(), needles.empty() ? 1 : 0);
+    std::vector<std::uint32_t> selected;
+    for (std::uint32_t i = 0; i < m_trials.size(); ++i) {
+        const Trial& t = m_trials[i];
+        if (status_ok[t.status] == 0 || (query.interventional_only && t.interventional == 0)) {
+            continue;
+        }
+        if (age && ((t.minimum_age_days != no_value && t.minimum_age_days > *age) ||
+                    (t.maximum_age_days != no_value && t.maximum_age_days < *age))) {
+            continue;
+        }
+        if (!query.sex.empty() && t.sex > 1 && t.sex != sex) {
+            continue;
+        }
+        auto& known = named[t.conditions];
+        if (known == 0) {
+            const Conditions& c = m_conditions[t.conditions];
+            bool found = false;
+            if (c.readable != 0) {
+                const std::string_view haystack = text(c.tokens);
+                found = std::any_of(needles.begin(), needles.end(), [&](const std::string& n) {
+                    return haystack.find(n) != std::string_view::npos;
+                });
+            } else {
+                found = store.names_condition(c.representative, query.condition_terms);
+            }
+            known = found ? 1 : 2;
+        }
+        if (known == 1) {
+            selected.push_back(i);
+        }
+    }
+    return selected;
+}
+
+} // namespace trialmatch::data
