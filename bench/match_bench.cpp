@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--patient", patient, "patient record")->capture_default_str();
     app.add_option("--as-of", as_of, "as-of date of the match")->capture_default_str();
+    bool no_index = false;
+    app.add_flag("--no-index", no_index, "match with --no-index: read every candidate from SQLite");
     CLI11_PARSE(app, argc, argv);
 
     trialmatch::bench::Corpus corpus;
@@ -52,13 +54,14 @@ int main(int argc, char** argv) {
     fs::create_directories(work_dir);
     fmt::print(
         "corpus: {} studies from {}; patient {}\n", corpus.records.size(), corpus_dir, patient);
-    fmt::print("{:>8} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
+    fmt::print("{:>8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
                "trials",
                "build s",
                "p50 ms",
                "p99 ms",
                "max ms",
-               "peak RSS");
+               "peak RSS",
+               "index MB");
     for (const std::uint64_t size : sizes) {
         const fs::path db = fs::path{work_dir} / fmt::format("match-{}.db", size);
         double build = 0;
@@ -85,8 +88,12 @@ int main(int argc, char** argv) {
         std::vector<double> times;
         long peak = 0;
         for (unsigned run = 0; run < runs; ++run) {
-            const auto matched = trialmatch::bench::run_trialmatch(
-                {"--db", db.string(), "match", "--patient", patient, "--as-of", as_of});
+            std::vector<std::string> arguments{
+                "--db", db.string(), "match", "--patient", patient, "--as-of", as_of};
+            if (no_index) {
+                arguments.emplace_back("--no-index");
+            }
+            const auto matched = trialmatch::bench::run_trialmatch(arguments);
             if (matched.status != 0) {
                 fmt::print(stderr, "match on {} exited {}\n", db.string(), matched.status);
                 return 1;
@@ -94,13 +101,16 @@ int main(int argc, char** argv) {
             times.push_back(matched.seconds * 1000);
             peak = std::max(peak, matched.peak_rss_kb);
         }
-        fmt::print("{:>8} {:>10.1f} {:>10.1f} {:>10.1f} {:>10.1f} {:>7.1f} MB\n",
+        std::error_code no_file;
+        const auto index_bytes = fs::file_size(fs::path{db.string() + ".match-index"}, no_file);
+        fmt::print("{:>8} {:>10.1f} {:>10.1f} {:>10.1f} {:>10.1f} {:>7.1f} MB {:>10.1f}\n",
                    size,
                    build,
                    percentile(times, 50),
                    percentile(times, 99),
                    *std::max_element(times.begin(), times.end()),
-                   static_cast<double>(peak) / 1024.0);
+                   static_cast<double>(peak) / 1024.0,
+                   no_file ? 0.0 : static_cast<double>(index_bytes) / 1e6);
     }
     return 0;
 }

@@ -151,6 +151,19 @@ std::string normalise_unit(std::string_view unit) {
     if (out.starts_with("x10") || out.starts_with("*10")) {
         out.erase(0, 1);
     }
+    // Grams spelled out: "gm/dL", "gms/dL", "gram/dL", "grams/dL".
+    for (const std::string_view grams : {"grams/", "gram/", "gms/", "gm/"}) {
+        if (out.starts_with(grams)) {
+            out.replace(0, grams.size(), "g/");
+            break;
+        }
+    }
+    // Per 100 mL is per dL ("g/100 mL"); "mg%" is mg per 100 mL.
+    if (out.ends_with("/100ml")) {
+        out.replace(out.size() - 6, 6, "/dl");
+    } else if (out == "mg%") {
+        out = "mg/dl";
+    }
     for (const auto& [from, to] : std::array<std::pair<std::string_view, std::string_view>, 8>{{
              {"10e9", "10^9"},
              {"10*9", "10^9"},

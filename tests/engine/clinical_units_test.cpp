@@ -39,6 +39,12 @@ TEST_CASE("lab units convert into the engine unit (DOMAIN.md 5.9)", "[units]") {
     CHECK(*lab_unit_factor("creatinine", "\xC2\xB5mol/L") * 132.6 == Approx(1.5));
     CHECK(*lab_unit_factor("bilirubin", "umol/L") * 17.1 == Approx(1.0));
     CHECK(lab_unit_factor("AST", "IU/L") == 1.0);
+    // Grams spelled out, per 100 mL, mg%.
+    for (const char* unit : {"gm/dL", "gms/dl", "grams/dL", "g/100 mL"}) {
+        CAPTURE(unit);
+        CHECK(lab_unit_factor("haemoglobin", unit) == 1.0);
+    }
+    CHECK(lab_unit_factor("creatinine", "mg%") == 1.0);
     // A unit of another quantity is refused, not guessed.
     CHECK_FALSE(lab_unit_factor("haemoglobin", "mg/dL"));
     CHECK_FALSE(lab_unit_factor("ANC", "g/dL"));

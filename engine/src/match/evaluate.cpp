@@ -371,7 +371,9 @@ CriterionResult evaluate_lab(const Criterion& c, const MatchSubject& s) {
     }
     const LabResult* lab = latest_lab(s.patient, analyte);
     if (lab == nullptr) {
-        return unknown(analyte);
+        std::string label = analyte; // "creatinine_clearance" asks for "creatinine clearance"
+        std::replace(label.begin(), label.end(), '_', ' ');
+        return unknown(label);
     }
     // A limit in another dimension ("creatinine ... > 40 mL/min" is a clearance) cannot be
     // compared with the record's value: that fact is missing, not failed.
