@@ -1,5 +1,6 @@
 #include "match_run.hpp"
 
+#include "trialmatch/data/store_error.hpp"
 #include "trialmatch/engine/criteria_compiler.hpp"
 #include "trialmatch/engine/criteria_pool.hpp"
 #include "trialmatch/engine/error.hpp"
@@ -172,27 +173,23 @@ struct Judged {
     engine::TrialEvaluation evaluation;
 };
 
-/// The top N of `candidates` from the match index alone: each distinct criteria entry is
-/// outlined once and each distinct site list measured once, every candidate gets its exact
-/// score (score_of's arithmetic on the same values), and only the N best are judged in full.
-std::vector<Judged> judge_indexed(const data::MatchIndex& index,
-                                  const std::vector<std::uint32_t>& candidates,
-                                  const engine::MatchSubject& subject,
-                                  const MatchSettings& settings,
-                                  std::optional<engine::GeoPoint> near,
-                                  std::size_t top,
-                                  MatchReport& report) {
+/// The top N candidates of `query` from the match index alone, in one pass over its trials:
+/// each distinct criteria entry is outlined once and each distinct site list measured once,
+/// every candidate gets its exact score (score_of's arithmetic on the same values), and only
+/// the N best are judged in full. Nothing when the index cannot answer.
+std::optional<std::vector<Judged>> judge_indexed(const data::MatchIndex& index,
+                                                 const data::TrialStore& store,
+                                                 const data::CandidateQuery& query,
+                                                 const engine::MatchSubject& subject,
+                                                 const MatchSettings& settings,
+                                                 std::optional<engine::GeoPoint> near,
+                                                 std::size_t top,
+                                                 MatchReport& report) {
     constexpr auto none = std::numeric_limits<std::uint32_t>::max();
     engine::CriteriaPool pool;
     std::vector<std::uint32_t> pooled(index.judging_entries(), none);
-    for (const auto i : candidates) {
-        auto& entry = pooled[index.trial(i).judging];
-        if (entry == none) {
-            entry = static_cast<std::uint32_t>(pool.add(index.judging(index.trial(i).judging)));
-        }
-    }
+    std::vector<engine::TrialOutline> outlines; // per pooled entry, in the order first met
     engine::PoolJudge judge{pool, subject};
-    std::vector<std::optional<engine::TrialOutline>> outlines(pool.trials());
 
     struct Place {
         bool done = false;
@@ -212,23 +209,38 @@ std::vector<Judged> judge_indexed(const data::MatchIndex& index,
         std::uint32_t pooled;
     };
 
-    std::vector<Scored> scored;
-    for (const auto i : candidates) {
-        ++report.candidates;
-        const auto& trial = index.trial(i);
-        const std::uint32_t entry = pooled[trial.judging];
-        auto& outline = outlines[entry];
-        if (!outline) {
-            outline = judge.outline(entry);
+    // engine::sort_ranked's order; the heap keeps the N best with the worst of them on top.
+    const auto before = [](const Scored& a, const Scored& b) {
+        if (a.score != b.score) {
+            return a.score > b.score;
         }
-        if (outline->verdict == engine::Verdict::ineligible) {
-            continue;
+        if (a.verdict != b.verdict) {
+            return a.verdict < b.verdict;
+        }
+        return a.nct_id < b.nct_id;
+    };
+    std::vector<Scored> best;
+    best.reserve(top + 1);
+    std::size_t candidates = 0;
+    const bool answered = index.for_each_candidate(query, store, [&](std::uint32_t i) {
+        ++candidates;
+        const auto& trial = index.trial(i);
+        std::uint32_t& entry = pooled[trial.judging];
+        if (entry == none) {
+            // Each distinct criteria list is pooled and outlined when first met.
+            entry = static_cast<std::uint32_t>(pool.add(index.judging(trial.judging)));
+            judge.extend();
+            outlines.push_back(judge.outline(entry));
+        }
+        const engine::TrialOutline& outline = outlines[entry];
+        if (outline.verdict == engine::Verdict::ineligible) {
+            return;
         }
         Place& place = places[trial.sites];
         if (!place.done) {
             const auto* sites = index.sites_begin(trial.sites);
             const std::size_t count = index.sites_count(trial.sites);
-            const auto [best, distance] = engine::choose_nearest(
+            const auto [nearest, distance] = engine::choose_nearest(
                 count,
                 [&](std::size_t k) {
                     const auto& site = sites[k];
@@ -240,42 +252,42 @@ std::vector<Judged> judge_indexed(const data::MatchIndex& index,
                 },
                 near);
             place.done = true;
-            place.open = best < count && sites[best].open != 0;
-            place.distance = best < count ? distance : std::nullopt;
+            place.open = nearest < count && sites[nearest].open != 0;
+            place.distance = nearest < count ? distance : std::nullopt;
         }
         if (settings.within_km > 0 && (!place.distance || *place.distance > settings.within_km)) {
-            continue;
+            return;
         }
         const auto updated = trial.last_update == data::MatchIndex::no_value
                                  ? std::nullopt
                                  : std::optional<engine::Date>{engine::Date{trial.last_update}};
         const double score =
-            engine::with_trial_bonus(engine::outline_score(*outline),
+            engine::with_trial_bonus(engine::outline_score(outline),
                                      trial.phase_bonus,
                                      place.open,
                                      place.distance,
                                      engine::recently_updated(updated, subject.as_of));
-        scored.push_back({score, outline->verdict, index.nct_id(i), entry});
+        if (best.size() == top && score < best.front().score) {
+            return; // below the N-th best: no need to look at its id
+        }
+        best.push_back({score, outline.verdict, index.nct_id(i), entry});
+        std::push_heap(best.begin(), best.end(), before);
+        if (best.size() > top) {
+            std::pop_heap(best.begin(), best.end(), before);
+            best.pop_back();
+        }
+    });
+    if (!answered) {
+        return std::nullopt;
     }
-    // engine::sort_ranked's order.
-    const auto before = [](const Scored& a, const Scored& b) {
-        if (a.score != b.score) {
-            return a.score > b.score;
-        }
-        if (a.verdict != b.verdict) {
-            return a.verdict < b.verdict;
-        }
-        return a.nct_id < b.nct_id;
-    };
-    const std::size_t shown = std::min(top, scored.size());
-    std::partial_sort(
-        scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(shown), scored.end(), before);
+    report.candidates += candidates;
+    std::sort_heap(best.begin(), best.end(), before);
     std::vector<Judged> judged;
-    for (std::size_t k = 0; k < shown; ++k) {
-        judged.push_back({std::string{scored[k].nct_id},
-                          std::make_shared<const std::vector<engine::Criterion>>(
-                              pool.criteria_of(scored[k].pooled)),
-                          judge.evaluate(scored[k].pooled)});
+    for (const auto& entry : best) {
+        judged.push_back(
+            {std::string{entry.nct_id},
+             std::make_shared<const std::vector<engine::Criterion>>(pool.criteria_of(entry.pooled)),
+             judge.evaluate(entry.pooled)});
     }
     return judged;
 }
@@ -312,12 +324,23 @@ std::unique_ptr<MatchResult> run_match(const data::TrialStore& store,
     // shared by identical criteria); only those that can still be shown are judged in full and
     // read whole (sites, phases) to be scored.
     std::vector<Judged> judged;
-    std::optional<std::vector<std::uint32_t>> indexed;
+    std::optional<std::vector<Judged>> indexed;
     if (!explain && index != nullptr && !settings.all && settings.phases.empty()) {
-        indexed = index->candidates(candidate_query(patient, as_of, settings, true), store);
+        try {
+            indexed = judge_indexed(*index,
+                                    store,
+                                    candidate_query(patient, as_of, settings, true),
+                                    subject,
+                                    settings,
+                                    near,
+                                    top,
+                                    report);
+        } catch (const data::StoreError&) {
+            indexed.reset(); // criteria the index cannot read (a damaged file): the store answers
+        }
     }
     if (indexed) {
-        judged = judge_indexed(*index, *indexed, subject, settings, near, top, report);
+        judged = std::move(*indexed);
     } else if (explain) {
         const auto trial = cache->trial(store, settings.explain);
         if (!trial) {

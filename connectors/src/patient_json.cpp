@@ -932,6 +932,22 @@ void read_comorbidities(const Object& root, Patient& patient) {
     patient.comorbidities = std::move(comorbidities);
 }
 
+void read_allergies(const Object& root, Patient& patient) {
+    const auto items = root.objects("allergies");
+    if (!items) {
+        return;
+    }
+    std::vector<Allergy> allergies;
+    for (const auto& item : *items) {
+        item.known({"substance", "reaction"});
+        Allergy allergy;
+        allergy.substance = item.string("substance", true).value_or("");
+        allergy.reaction = item.text("reaction");
+        allergies.push_back(std::move(allergy));
+    }
+    patient.allergies = std::move(allergies);
+}
+
 void read_medications(const Object& root, Patient& patient) {
     const auto items = root.objects("medications");
     if (!items) {
@@ -1093,6 +1109,7 @@ PatientDocument read_patient_json(std::string_view text, const std::string& sour
                 "scans",
                 "adverse_events",
                 "comorbidities",
+                "allergies",
                 "medications",
                 "pregnancy",
                 "life_expectancy"});
@@ -1118,6 +1135,7 @@ PatientDocument read_patient_json(std::string_view text, const std::string& sour
     read_scans(root, patient);
     read_events(root, patient);
     read_comorbidities(root, patient);
+    read_allergies(root, patient);
     read_medications(root, patient);
     read_other(root, patient);
     if (!problems.errors.empty()) {

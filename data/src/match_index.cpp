@@ -8,10 +8,15 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <map>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <type_traits>
+#include <unistd.h>
 #include <unordered_map>
+#include <utility>
 
 namespace trialmatch::data {
 
@@ -22,7 +27,7 @@ namespace {
 // The file: a magic, the format, the compiler version and store generation it was built from,
 // then each section as a byte count and its bytes, in the order below.
 constexpr char magic[8] = {'T', 'M', 'I', 'N', 'D', 'E', 'X', '\n'};
-constexpr std::uint32_t format = 1;
+constexpr std::uint32_t format = 2;
 
 static_assert(std::is_trivially_copyable_v<MatchIndex::Trial> && sizeof(MatchIndex::Trial) == 40);
 static_assert(std::is_trivially_copyable_v<MatchIndex::Site> && sizeof(MatchIndex::Site) == 24);
@@ -165,24 +170,47 @@ private:
     std::unordered_map<std::string, std::uint32_t> m_offsets;
 };
 
+// Every section starts 8-byte aligned (its byte count, then its bytes, then zeros up to a
+// multiple of 8), so the mapped file is read in place.
 template <class T>
 void write_section(std::ofstream& out, const std::vector<T>& items) {
     const std::uint64_t bytes = items.size() * sizeof(T);
     out.write(reinterpret_cast<const char*>(&bytes), sizeof bytes);
     out.write(reinterpret_cast<const char*>(items.data()), static_cast<std::streamsize>(bytes));
+    const char zeros[8]{};
+    out.write(zeros, static_cast<std::streamsize>((8 - bytes % 8) % 8));
 }
 
-template <class T>
-bool read_section(std::ifstream& in, std::vector<T>& items) {
-    std::uint64_t bytes = 0;
-    if (!in.read(reinterpret_cast<char*>(&bytes), sizeof bytes) || bytes % sizeof(T) != 0 ||
-        bytes > (std::uint64_t{1} << 40)) {
-        return false;
+/// Reads sections in place from a mapped file.
+class SectionReader {
+public:
+    SectionReader(const char* data, std::size_t size, std::size_t at) :
+        m_data(data),
+        m_size(size),
+        m_at(at) {}
+
+    template <class T>
+    bool next(const T*& items, std::size_t& count) {
+        std::uint64_t bytes = 0;
+        if (m_at + sizeof bytes > m_size) {
+            return false;
+        }
+        std::memcpy(&bytes, m_data + m_at, sizeof bytes);
+        m_at += sizeof bytes;
+        if (bytes % sizeof(T) != 0 || bytes > m_size - m_at) {
+            return false;
+        }
+        items = reinterpret_cast<const T*>(m_data + m_at);
+        count = bytes / sizeof(T);
+        m_at += bytes + (8 - bytes % 8) % 8;
+        return true;
     }
-    items.resize(bytes / sizeof(T));
-    return static_cast<bool>(
-        in.read(reinterpret_cast<char*>(items.data()), static_cast<std::streamsize>(bytes)));
-}
+
+private:
+    const char* m_data;
+    std::size_t m_size;
+    std::size_t m_at;
+};
 
 std::int32_t narrow_days(const std::optional<std::int64_t>& days) {
     if (!days || *days < INT32_MIN + 1 || *days > INT32_MAX) {
@@ -327,46 +355,102 @@ void MatchIndex::build(
 
 namespace {
 
-/// Reads the header; true if it is this format's, of this compiler version and of the store's
+constexpr std::size_t header_size = sizeof magic + 4 + 4 + 8;
+
+/// True if the header at `data` is this format's, of this compiler version and of the store's
 /// present generation.
-bool read_header(std::ifstream& in, const TrialStore& store) {
-    char head[sizeof magic]{};
+bool header_current(const char* data, std::size_t size, const TrialStore& store) {
+    if (size < header_size || std::memcmp(data, magic, sizeof magic) != 0) {
+        return false;
+    }
     std::uint32_t file_format = 0;
     std::int32_t compiler = 0;
     std::int64_t generation = 0;
-    in.read(head, sizeof head);
-    in.read(reinterpret_cast<char*>(&file_format), sizeof file_format);
-    in.read(reinterpret_cast<char*>(&compiler), sizeof compiler);
-    in.read(reinterpret_cast<char*>(&generation), sizeof generation);
-    return in && std::memcmp(head, magic, sizeof magic) == 0 && file_format == format &&
-           compiler == engine::criteria_compiler_version && generation == store.generation();
+    std::memcpy(&file_format, data + 8, sizeof file_format);
+    std::memcpy(&compiler, data + 12, sizeof compiler);
+    std::memcpy(&generation, data + 16, sizeof generation);
+    return file_format == format && compiler == engine::criteria_compiler_version &&
+           generation == store.generation();
 }
 
 } // namespace
 
+MatchIndex::MatchIndex(MatchIndex&& other) noexcept {
+    *this = std::move(other);
+}
+
+MatchIndex& MatchIndex::operator=(MatchIndex&& other) noexcept {
+    if (this != &other) {
+        if (m_map != nullptr) {
+            ::munmap(m_map, m_map_size);
+        }
+        m_map = std::exchange(other.m_map, nullptr);
+        m_map_size = std::exchange(other.m_map_size, 0);
+        m_strings = other.m_strings;
+        m_trials = other.m_trials;
+        m_statuses = other.m_statuses;
+        m_conditions = other.m_conditions;
+        m_judging = other.m_judging;
+        m_judging_starts = other.m_judging_starts;
+        m_sites = other.m_sites;
+        m_site_starts = other.m_site_starts;
+    }
+    return *this;
+}
+
+MatchIndex::~MatchIndex() {
+    if (m_map != nullptr) {
+        ::munmap(m_map, m_map_size);
+    }
+}
+
 bool MatchIndex::current(const fs::path& file, const TrialStore& store) {
     std::ifstream in{file, std::ios::binary};
-    return in && read_header(in, store);
+    char header[header_size]{};
+    return in.read(header, sizeof header) && header_current(header, sizeof header, store);
 }
 
 std::optional<MatchIndex> MatchIndex::load(const fs::path& file, const TrialStore& store) {
-    std::ifstream in{file, std::ios::binary};
-    if (!in || !read_header(in, store)) {
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return std::nullopt;
+    }
+
+    struct stat status {};
+
+    if (::fstat(fd, &status) != 0 || status.st_size < static_cast<off_t>(header_size)) {
+        ::close(fd);
+        return std::nullopt;
+    }
+    const auto size = static_cast<std::size_t>(status.st_size);
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (map == MAP_FAILED) {
         return std::nullopt;
     }
     MatchIndex index;
-    if (!read_section(in, index.m_strings) || !read_section(in, index.m_trials) ||
-        !read_section(in, index.m_statuses) || !read_section(in, index.m_conditions) ||
-        !read_section(in, index.m_judging) || !read_section(in, index.m_judging_starts) ||
-        !read_section(in, index.m_sites) || !read_section(in, index.m_site_starts)) {
+    index.m_map = map;
+    index.m_map_size = size;
+    const auto* data = static_cast<const char*>(map);
+    if (!header_current(data, size, store)) {
         return std::nullopt;
     }
-    // A damaged file is refused, never read out of bounds.
+    SectionReader sections{data, size, header_size};
+    const auto read = [&](auto& span) {
+        return sections.next(span.items, span.count);
+    };
+    if (!read(index.m_strings) || !read(index.m_trials) || !read(index.m_statuses) ||
+        !read(index.m_conditions) || !read(index.m_judging) || !read(index.m_judging_starts) ||
+        !read(index.m_sites) || !read(index.m_site_starts)) {
+        return std::nullopt;
+    }
+    // A damaged file is refused, never read out of bounds: the tables here, each trial's
+    // entries where candidates() reads them.
     const auto strings = index.m_strings.size();
     const auto fits = [&](std::uint32_t offset) {
         return offset < strings;
     };
-    const auto ascending = [](const std::vector<std::uint64_t>& starts, std::size_t end) {
+    const auto ascending = [](const Span<std::uint64_t>& starts, std::size_t end) {
         return !starts.empty() && starts.front() == 0 && starts.back() == end &&
                std::is_sorted(starts.begin(), starts.end());
     };
@@ -382,21 +466,15 @@ std::optional<MatchIndex> MatchIndex::load(const fs::path& file, const TrialStor
         })) {
         return std::nullopt;
     }
-    const bool trials_fit =
-        std::all_of(index.m_trials.begin(), index.m_trials.end(), [&](const Trial& t) {
-            return fits(t.nct_id) && t.conditions < index.m_conditions.size() &&
-                   t.judging < index.judging_entries() && t.sites < index.site_lists() &&
-                   t.status < index.m_statuses.size();
-        });
-    if (!trials_fit) {
-        return std::nullopt;
-    }
     return index;
 }
 
 std::vector<engine::Criterion> MatchIndex::judging(std::uint32_t entry) const {
-    const auto begin = m_judging_starts.at(entry);
-    const auto end = m_judging_starts.at(entry + 1);
+    if (entry >= judging_entries()) {
+        throw StoreError{"the match index holds no criteria entry " + std::to_string(entry)};
+    }
+    const auto begin = m_judging_starts[entry];
+    const auto end = m_judging_starts[entry + 1];
     auto criteria = detail::decode_judging(
         std::string_view{m_judging.data() + begin, static_cast<std::size_t>(end - begin)});
     if (!criteria) {
@@ -405,14 +483,15 @@ std::vector<engine::Criterion> MatchIndex::judging(std::uint32_t entry) const {
     return std::move(*criteria);
 }
 
-std::optional<std::vector<std::uint32_t>> MatchIndex::candidates(const CandidateQuery& query,
-                                                                 const TrialStore& store) const {
+bool MatchIndex::for_each_candidate(const CandidateQuery& query,
+                                    const TrialStore& store,
+                                    const std::function<void(std::uint32_t)>& visit) const {
     // Each term as the search index would match it: its words in order, the last a prefix.
     std::vector<std::string> needles;
     for (const auto& term : query.condition_terms) {
         const auto term_words = words(term);
         if (!ascii(term) || !term_words || term_words->empty()) {
-            return std::nullopt;
+            return false;
         }
         std::string needle;
         for (const auto& w : *term_words) {
@@ -432,9 +511,13 @@ std::optional<std::vector<std::uint32_t>> MatchIndex::candidates(const Candidate
     const std::optional<std::int64_t> age = query.age_days;
     // Per condition entry: 0 not yet searched, 1 names a term, 2 does not.
     std::vector<unsigned char> named(m_conditions.size(), needles.empty() ? 1 : 0);
-    std::vector<std::uint32_t> selected;
     for (std::uint32_t i = 0; i < m_trials.size(); ++i) {
         const Trial& t = m_trials[i];
+        if (t.status >= status_ok.size() || t.conditions >= named.size() ||
+            t.nct_id >= m_strings.size() || t.judging >= judging_entries() ||
+            t.sites >= site_lists()) {
+            return false; // a damaged file: the store answers instead
+        }
         if (status_ok[t.status] == 0 || (query.interventional_only && t.interventional == 0)) {
             continue;
         }
@@ -460,8 +543,17 @@ std::optional<std::vector<std::uint32_t>> MatchIndex::candidates(const Candidate
             known = found ? 1 : 2;
         }
         if (known == 1) {
-            selected.push_back(i);
+            visit(i);
         }
+    }
+    return true;
+}
+
+std::optional<std::vector<std::uint32_t>> MatchIndex::candidates(const CandidateQuery& query,
+                                                                 const TrialStore& store) const {
+    std::vector<std::uint32_t> selected;
+    if (!for_each_candidate(query, store, [&](std::uint32_t i) { selected.push_back(i); })) {
+        return std::nullopt;
     }
     return selected;
 }

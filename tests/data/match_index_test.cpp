@@ -4,6 +4,7 @@
 // is refused once the store has changed or when the file is damaged.
 
 #include "trialmatch/data/match_index.hpp"
+#include "trialmatch/data/store_error.hpp"
 #include "trialmatch/data/trial_store.hpp"
 
 #include "test_paths.hpp"
@@ -220,13 +221,34 @@ TEST_CASE("a match index no longer describing its store is refused", "[data][ind
             test::write_file(file, bytes.substr(0, keep));
             CHECK_FALSE(data::MatchIndex::load(file, store));
         }
-        // Offsets pointing outside the file's strings.
-        std::string damaged = bytes;
-        for (std::size_t i = bytes.size() / 3; i < bytes.size() / 3 + 64; ++i) {
-            damaged[i] = static_cast<char>(0xFF);
+        // Entries pointing outside their tables, anywhere in the file: refused when loaded or
+        // when searched, never read out of bounds (the sanitizer build checks that).
+        data::CandidateQuery everything;
+        everything.statuses = {"RECRUITING", "NOT_YET_RECRUITING", "COMPLETED"};
+        everything.interventional_only = false;
+        std::size_t refused = 0;
+        for (std::size_t at = 24; at + 16 <= bytes.size(); at += 16) {
+            std::string damaged = bytes;
+            for (std::size_t i = at; i < at + 16; ++i) {
+                damaged[i] = static_cast<char>(0xFF);
+            }
+            test::write_file(file, damaged);
+            const auto loaded = data::MatchIndex::load(file, store);
+            const auto selected = loaded ? loaded->candidates(everything, store) : std::nullopt;
+            if (!selected) {
+                ++refused;
+                continue;
+            }
+            for (const auto i : *selected) {
+                CHECK(loaded->nct_id(i).size() < bytes.size());
+                CHECK_NOTHROW(loaded->sites_count(loaded->trial(i).sites));
+                try {
+                    loaded->judging(loaded->trial(i).judging); // damaged criteria are refused
+                } catch (const data::StoreError&) {
+                }
+            }
         }
-        test::write_file(file, damaged);
-        CHECK_FALSE(data::MatchIndex::load(file, store));
+        CHECK(refused > 0U);
     }
     SECTION("no file") {
         fs::remove(file);

@@ -473,3 +473,36 @@ TEST_CASE("autoimmune disease requiring systemic treatment: a topically treated 
     f.record.comorbidities->autoimmune->front().systemic_treatment = true;
     CHECK(f.judge(rule).outcome == Outcome::fail);
 }
+
+TEST_CASE("allergies: none recorded, none known, only to other drugs, or to a cancer drug",
+          "[match]") {
+    Fixture f;
+    const auto study_drug =
+        criterion(exclusion, CriterionType::hypersensitivity, {{"to", std::string{"study_drug"}}});
+    const auto contrast =
+        criterion(exclusion, CriterionType::hypersensitivity, {{"to", std::string{"other"}}});
+    // Not recorded: the fact is missing, never a failure.
+    auto result = f.judge(study_drug);
+    CHECK(result.outcome == Outcome::unknown);
+    CHECK(result.missing == std::vector<std::string>{"allergies to the study drugs"});
+
+    f.record.allergies = std::vector<Allergy>{};
+    CHECK(f.judge(study_drug).outcome == Outcome::pass);
+    CHECK(f.judge(contrast).outcome == Outcome::pass);
+
+    f.record.allergies = std::vector<Allergy>{{"penicillin", "rash"}};
+    result = f.judge(study_drug);
+    CHECK(result.outcome == Outcome::pass);
+    CHECK(result.evidence.find("penicillin (rash)") != std::string::npos);
+    // A contrast or food rule cannot tell whether penicillin is what it names.
+    CHECK(f.judge(contrast).outcome == Outcome::unknown);
+
+    for (const char* substance :
+         {"pembrolizumab", "anti-PD-1 antibodies", "infliximab", "polysorbate 80", "carboplatin"}) {
+        INFO(substance);
+        f.record.allergies = std::vector<Allergy>{{"penicillin", ""}, {substance, "anaphylaxis"}};
+        result = f.judge(study_drug);
+        CHECK(result.outcome == Outcome::unknown);
+        CHECK(result.missing == std::vector<std::string>{"whether an allergy is to a study drug"});
+    }
+}

@@ -96,6 +96,12 @@ PoolJudge::PoolJudge(const CriteriaPool& pool, const MatchSubject& subject) :
     m_light(pool.distinct()),
     m_done(pool.distinct(), 0) {}
 
+void PoolJudge::extend() {
+    m_results.resize(m_pool.distinct());
+    m_light.resize(m_pool.distinct());
+    m_done.resize(m_pool.distinct(), 0);
+}
+
 void PoolJudge::judge_first(std::uint32_t distinct) {
     const Criterion& criterion = m_pool.m_distinct[distinct];
     auto& result = m_results[distinct];

@@ -1396,6 +1396,39 @@ CriterionResult evaluate_cardiac(const Criterion& c, const MatchSubject& s) {
                                      : condition_question(condition));
 }
 
+/// Hypersensitivity to the study drugs (or to contrast, latex, food): a record that lists no
+/// allergies settles it; one whose allergies are all to drugs outside cancer treatment settles a
+/// study-drug rule; any other allergy is for a person to weigh against the trial's drugs.
+CriterionResult evaluate_hypersensitivity(const Criterion& c, const MatchSubject& s) {
+    const bool study_drug = word(c, "to") != "other";
+    const std::string missing =
+        study_drug ? "allergies to the study drugs" : "allergies (contrast, latex, food)";
+    if (!s.patient.allergies) {
+        return unknown(missing);
+    }
+    if (s.patient.allergies->empty()) {
+        return presence(c, false, "no known allergies");
+    }
+    std::string listed;
+    bool maybe_study_drug = false;
+    for (const auto& allergy : *s.patient.allergies) {
+        listed += (listed.empty() ? "" : ", ") + allergy.substance +
+                  (allergy.reaction.empty() ? "" : " (" + allergy.reaction + ")");
+        // An anticancer drug or class the vocabulary knows, an antibody ("-mab", another mAb)
+        // or an excipient could be the study drug's; penicillin or sulfonamides cannot.
+        const std::string name = lower(allergy.substance);
+        maybe_study_drug = maybe_study_drug || s.graph.find(allergy.substance).has_value() ||
+                           !s.graph.mentions(name).empty() || name.ends_with("mab") ||
+                           contains(name, "antibod") || contains(name, "excipient") ||
+                           contains(name, "polysorbate") || contains(name, "cremophor");
+    }
+    if (study_drug && !maybe_study_drug) {
+        return presence(c, false, "allergies only to drugs outside cancer treatment: " + listed);
+    }
+    return unknown(study_drug ? "whether an allergy is to a study drug" : missing,
+                   "allergies: " + listed);
+}
+
 CriterionResult evaluate_comorbidity(const Criterion& c, const MatchSubject& s) {
     const std::string condition = word(c, "condition");
     std::vector<std::string_view> names;
@@ -1532,7 +1565,7 @@ CriterionResult evaluate_criterion(const Criterion& c, const MatchSubject& s) {
     case CriterionType::comorbidity:
         return evaluate_comorbidity(c, s);
     case CriterionType::hypersensitivity:
-        return unknown("allergies to the study drugs");
+        return evaluate_hypersensitivity(c, s);
     case CriterionType::administrative:
         return not_judged("administrative");
     case CriterionType::group:
@@ -1553,6 +1586,9 @@ CriterionShape shape_of(const Criterion& criterion) {
 }
 
 std::string cohort_of(const std::string& scope) {
+    if (scope.empty()) {
+        return {};
+    }
     // Headings that apply to everyone: every cohort, or a topic rather than a population. A
     // nested scope keeps its other parts ("applicable to all parts / Cohort 1B": Cohort 1B).
     static const std::array<std::string_view, 23> everyone{

@@ -80,6 +80,19 @@ public:
     std::optional<std::vector<std::uint32_t>> candidates(const CandidateQuery& query,
                                                          const TrialStore& store) const;
 
+    MatchIndex(MatchIndex&& other) noexcept;
+    MatchIndex& operator=(MatchIndex&& other) noexcept;
+    MatchIndex(const MatchIndex&) = delete;
+    MatchIndex& operator=(const MatchIndex&) = delete;
+    ~MatchIndex();
+
+    /// Calls `visit` with each trial candidates() would return (its entries checked), in store
+    /// order, and returns true; false when it cannot answer (a term it cannot read, a damaged
+    /// file), possibly after some visits, whose results the caller then drops.
+    bool for_each_candidate(const CandidateQuery& query,
+                            const TrialStore& store,
+                            const std::function<void(std::uint32_t)>& visit) const;
+
     const Trial& trial(std::uint32_t i) const { return m_trials[i]; }
 
     std::size_t trials() const noexcept { return m_trials.size(); }
@@ -113,14 +126,41 @@ private:
         std::int64_t representative = 0; ///< a trial's store id, for that search
     };
 
-    std::vector<char> m_strings;
-    std::vector<Trial> m_trials;
-    std::vector<std::uint32_t> m_statuses; ///< string offsets
-    std::vector<Conditions> m_conditions;
-    std::vector<char> m_judging;
-    std::vector<std::uint64_t> m_judging_starts;
-    std::vector<Site> m_sites;
-    std::vector<std::uint64_t> m_site_starts;
+    /// A section of the mapped file, read in place.
+    template <class T>
+    struct Span {
+        const T* items = nullptr;
+        std::size_t count = 0;
+
+        const T* data() const { return items; }
+
+        std::size_t size() const { return count; }
+
+        bool empty() const { return count == 0; }
+
+        const T& operator[](std::size_t i) const { return items[i]; }
+
+        const T& front() const { return items[0]; }
+
+        const T& back() const { return items[count - 1]; }
+
+        const T* begin() const { return items; }
+
+        const T* end() const { return items + count; }
+    };
+
+    MatchIndex() = default;
+
+    void* m_map = nullptr; ///< the whole file, mapped read-only
+    std::size_t m_map_size = 0;
+    Span<char> m_strings;
+    Span<Trial> m_trials;
+    Span<std::uint32_t> m_statuses; ///< string offsets
+    Span<Conditions> m_conditions;
+    Span<char> m_judging;
+    Span<std::uint64_t> m_judging_starts;
+    Span<Site> m_sites;
+    Span<std::uint64_t> m_site_starts;
 };
 
 } // namespace trialmatch::data

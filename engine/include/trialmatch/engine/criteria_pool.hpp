@@ -70,6 +70,10 @@ public:
     /// The same as evaluate_trial on the trial's criteria: every result in full.
     TrialEvaluation evaluate(std::size_t trial);
 
+    /// Makes room for criteria added to the pool since the judge was made (a pool filled while
+    /// it is judged); outcomes already worked out are kept.
+    void extend();
+
     /// Distinct criteria judged so far (the rest were shared).
     std::size_t judged() const noexcept { return m_judged; }
 

@@ -176,6 +176,12 @@ struct Comorbidities {
     std::optional<std::vector<Condition>> other;
 };
 
+/// A recorded allergy or drug hypersensitivity. An empty list of them is "no known allergies".
+struct Allergy {
+    std::string substance;
+    std::string reaction;
+};
+
 struct Medication {
     std::string name;
     std::optional<double> dose_mg_per_day;
@@ -218,6 +224,7 @@ struct Patient {
     std::optional<std::vector<Scan>> scans;
     std::optional<std::vector<AdverseEvent>> adverse_events;
     std::optional<Comorbidities> comorbidities;
+    std::optional<std::vector<Allergy>> allergies;
     std::optional<std::vector<Medication>> medications;
     std::optional<Pregnancy> pregnancy;
     std::optional<LifeExpectancy> life_expectancy;
