@@ -165,6 +165,20 @@ TEST_CASE("recognisers: who a rule is about and what it names", "[criteria]") {
     // A sex named as the head of conditions is not a sex requirement.
     CHECK(one("Female patients are eligible to participate if:").type != CriterionType::sex);
     CHECK(one("Male patients aged 18 or older.").type == CriterionType::sex);
+    // An inclusion that opens with brain metastases asks for them; one that grants or sets a
+    // condition on them ("are eligible", "have been treated") does not.
+    const auto allowed = [&](const std::string& line) {
+        const auto c = one(line);
+        CHECK(c.type == CriterionType::brain_metastases);
+        return c.param("allowed") != nullptr ? std::get<std::string>(*c.param("allowed"))
+                                             : std::string{};
+    };
+    CHECK(allowed("Newly diagnosed brain metastases from either NSCLC or melanoma.") == "active");
+    CHECK(allowed("Brain lesion at the location of a formerly brain metastases treated with "
+                  "SRT.") == "active");
+    CHECK(allowed("Brain metastases have been treated") != "active");
+    CHECK(allowed("Patients with brain metastases are eligible if treated and stable.") !=
+          "active");
     // "12 weeks or 2 doses" are alternatives.
     const auto exposure = one("Melanoma that has progressed after at least 12 weeks or a minimum "
                               "of 2 doses of treatment with a PD-1 containing therapy.");

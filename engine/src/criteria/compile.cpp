@@ -423,13 +423,68 @@ bool recognise_brain(const Work& w) {
     }
     // `allowed`: which brain metastases the trial accepts (docs/criteria.md).
     const bool inclusion = w.criterion.kind == CriterionKind::inclusion;
-    if (inclusion && has_any(t,
-                             {"at least one",
-                              "measurable",
-                              "untreated",
-                              "not previously treated",
-                              "previously untreated",
-                              "not treated"})) {
+    // An inclusion that opens with the brain disease and grants nothing ("Newly diagnosed brain
+    // metastases from melanoma", "Brain lesion at the location of former brain metastases")
+    // asks for it; one that grants ("... are eligible if", "may be included", "must be
+    // stable") is a permission.
+    std::string_view opening =
+        t.substr(std::min(t.size(), t.find_first_not_of(" -*\\.)0123456789")));
+    for (const std::string_view lead : {"patients with ",
+                                        "participants with ",
+                                        "subjects with ",
+                                        "presence of ",
+                                        "documented ",
+                                        "newly diagnosed ",
+                                        "radiologically confirmed ",
+                                        "confirmed ",
+                                        "at least one "}) {
+        if (opening.starts_with(lead)) {
+            opening.remove_prefix(lead.size());
+        }
+    }
+    bool opens_with_it = false;
+    for (const std::string_view subject : {"brain metast",
+                                           "brain lesion",
+                                           "new brain metast",
+                                           "cns metast",
+                                           "intracranial metast",
+                                           "melanoma brain metast"}) {
+        if (opening.starts_with(subject)) {
+            // "Brain metastases have been treated", "... are stable": a condition on them.
+            std::string_view rest = opening.substr(subject.size());
+            rest.remove_prefix(std::min(rest.size(), rest.find(' ')));
+            rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(' ')));
+            const std::string_view verb = rest.substr(0, rest.find(' '));
+            opens_with_it = verb != "have" && verb != "has" && verb != "are" && verb != "is" &&
+                            verb != "must" && verb != "should" && verb != "were" && verb != "was" &&
+                            verb != "need" && verb != "will";
+            break;
+        }
+    }
+    const bool asks_for_it = inclusion && opens_with_it && !negated_statement(t) &&
+                             !has_any(t,
+                                      {"eligible",
+                                       "allowed",
+                                       "permitted",
+                                       "may ",
+                                       "can be",
+                                       "acceptable",
+                                       "accepted",
+                                       "provided",
+                                       "unless",
+                                       "except",
+                                       "as long as",
+                                       "must be",
+                                       "must have been",
+                                       "should be",
+                                       " if "});
+    if (asks_for_it || (inclusion && has_any(t,
+                                             {"at least one",
+                                              "measurable",
+                                              "untreated",
+                                              "not previously treated",
+                                              "previously untreated",
+                                              "not treated"}))) {
         w.param("allowed", std::string{"active"}); // a trial for brain metastases
     } else if (inclusion && !negated_statement(t) &&
                has_any(t, {"new or progressive", "active brain", "active cns"})) {
