@@ -170,6 +170,25 @@ private:
     std::unordered_map<std::string, std::uint32_t> m_offsets;
 };
 
+/// Runs of items (a trial's packed criteria, its site list) each kept once: a run met again
+/// gets the entry of its first copy.
+template <class T>
+struct Interned {
+    std::vector<T> items;
+    std::vector<std::uint64_t> starts{0}; ///< entry e is items[starts[e], starts[e + 1])
+    std::unordered_map<std::string, std::uint32_t> entries;
+
+    std::uint32_t add(const std::string& key, const T* run, std::size_t count) {
+        const auto [entry, added] =
+            entries.try_emplace(key, static_cast<std::uint32_t>(starts.size() - 1));
+        if (added) {
+            items.insert(items.end(), run, run + count);
+            starts.push_back(items.size());
+        }
+        return entry->second;
+    }
+};
+
 // Every section starts 8-byte aligned (its byte count, then its bytes, then zeros up to a
 // multiple of 8), so the mapped file is read in place.
 template <class T>
@@ -238,12 +257,8 @@ void MatchIndex::build(
     std::map<std::string, std::uint16_t> status_ids;
     std::vector<Conditions> conditions;
     std::unordered_map<std::string, std::uint32_t> condition_ids;
-    std::vector<char> judging;
-    std::vector<std::uint64_t> judging_starts{0};
-    std::unordered_map<std::string, std::uint32_t> judging_ids;
-    std::vector<Site> sites;
-    std::vector<std::uint64_t> site_starts{0};
-    std::unordered_map<std::string, std::uint32_t> site_ids;
+    Interned<char> judging;
+    Interned<Site> sites;
 
     store.for_each_index_source([&](const IndexSource& source) {
         Trial t;
@@ -283,13 +298,7 @@ void MatchIndex::build(
         // As the candidate pool does: a trial stored without compiled criteria is compiled now.
         const std::string packed = detail::encode_judging(
             source.criteria.empty() ? compile(source.nct_id) : source.criteria);
-        auto [entry, new_entry] =
-            judging_ids.try_emplace(packed, static_cast<std::uint32_t>(judging_starts.size() - 1));
-        if (new_entry) {
-            judging.insert(judging.end(), packed.begin(), packed.end());
-            judging_starts.push_back(judging.size());
-        }
-        t.judging = entry->second;
+        t.judging = judging.add(packed, packed.data(), packed.size());
 
         std::vector<Site> list;
         list.reserve(source.sites.size());
@@ -308,13 +317,7 @@ void MatchIndex::build(
         if (!list.empty()) {
             std::memcpy(list_key.data(), list.data(), list_key.size());
         }
-        auto [site_list, new_list] =
-            site_ids.try_emplace(list_key, static_cast<std::uint32_t>(site_starts.size() - 1));
-        if (new_list) {
-            sites.insert(sites.end(), list.begin(), list.end());
-            site_starts.push_back(sites.size());
-        }
-        t.sites = site_list->second;
+        t.sites = sites.add(list_key, list.data(), list.size());
         trials.push_back(t);
     });
     if (store.generation() != generation) {
@@ -334,10 +337,10 @@ void MatchIndex::build(
         write_section(out, trials);
         write_section(out, statuses);
         write_section(out, conditions);
-        write_section(out, judging);
-        write_section(out, judging_starts);
-        write_section(out, sites);
-        write_section(out, site_starts);
+        write_section(out, judging.items);
+        write_section(out, judging.starts);
+        write_section(out, sites.items);
+        write_section(out, sites.starts);
         out.close();
         if (!out) {
             std::error_code ignored;

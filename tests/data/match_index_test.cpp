@@ -128,15 +128,24 @@ void build(const data::TrialStore& store, const fs::path& file) {
         store, file, [](const std::string&) { return std::vector<engine::Criterion>{}; });
 }
 
+/// A store of the variants with its index built.
+struct Indexed {
+    test::TempDir dir;
+    data::TrialStore store{dir.path() / "trials.db"};
+    fs::path file = data::MatchIndex::path_for(store.path());
+
+    Indexed() {
+        fill(store);
+        build(store, file);
+    }
+};
+
 } // namespace
 
 TEST_CASE("the match index selects the candidates the store's query selects", "[data][index]") {
-    test::TempDir dir;
-    data::TrialStore store{dir.path() / "trials.db"};
-    fill(store);
-    const auto file = data::MatchIndex::path_for(store.path());
-    build(store, file);
-    const auto index = data::MatchIndex::load(file, store);
+    Indexed indexed;
+    auto& store = indexed.store;
+    const auto index = data::MatchIndex::load(indexed.file, store);
     REQUIRE(index);
     CHECK(index->trials() == variants().size());
 
@@ -188,11 +197,9 @@ TEST_CASE("the match index selects the candidates the store's query selects", "[
 }
 
 TEST_CASE("a match index no longer describing its store is refused", "[data][index]") {
-    test::TempDir dir;
-    data::TrialStore store{dir.path() / "trials.db"};
-    fill(store);
-    const auto file = data::MatchIndex::path_for(store.path());
-    build(store, file);
+    Indexed indexed;
+    auto& store = indexed.store;
+    const auto& file = indexed.file;
     REQUIRE(data::MatchIndex::current(file, store));
     REQUIRE(data::MatchIndex::load(file, store));
 
