@@ -84,6 +84,9 @@ TEST_CASE("segmentation: heading variants and cohort scopes", "[criteria]") {
                     {exc, "HIV", "", -1},
                     {exc, "Hepatitis", "", -1},
                     {exc, "TB", "", -1}});
+    check_segments("Major Inclusion Criteria:\n* Age >= 18\n\nMajor Exclusion Criteria:\n"
+                   "* Active CNS metastases",
+                   {{inc, "Age >= 18", "", -1}, {exc, "Active CNS metastases", "", -1}});
 }
 
 TEST_CASE("segmentation: text without headings or bullets", "[criteria]") {
@@ -179,6 +182,11 @@ TEST_CASE("recognisers: who a rule is about and what it names", "[criteria]") {
     CHECK(allowed("Brain metastases have been treated") != "active");
     CHECK(allowed("Patients with brain metastases are eligible if treated and stable.") !=
           "active");
+    // Intolerance of every standard therapy is not an allergy.
+    CHECK(one("Metastatic solid tumors who are unresponsive or intolerant to all standard of care")
+              .type != CriterionType::hypersensitivity);
+    CHECK(one("Known intolerance to pembrolizumab or its excipients.", "Exclusion Criteria").type ==
+          CriterionType::hypersensitivity);
     // "12 weeks or 2 doses" are alternatives.
     const auto exposure = one("Melanoma that has progressed after at least 12 weeks or a minimum "
                               "of 2 doses of treatment with a PD-1 containing therapy.");

@@ -1274,6 +1274,17 @@ bool recognise_hypersensitivity(const Work& w) {
                   "intolerant to"})) {
         return false;
     }
+    // "Unresponsive or intolerant to all standard of care" is about prior treatment failing, not
+    // an allergy.
+    if (!has_any(t, {"hypersensitiv", "allerg", "anaphyla"}) && has_any(t,
+                                                                        {"standard of care",
+                                                                         "standard therap",
+                                                                         "standard treatment",
+                                                                         "unresponsive",
+                                                                         "refractory",
+                                                                         "all available"})) {
+        return false;
+    }
     w.set(CriterionType::hypersensitivity);
     if (has_any(t, {"contrast", "iodine", "gadolinium", "latex", "food"})) {
         w.param("to", std::string{"other"});

@@ -204,7 +204,13 @@ Heading heading_of(std::string_view content, bool has_bullet) {
     if (at != std::string::npos && !both) {
         // The word must head the line (after a few qualifiers) and the line must not be a
         // sentence ("Patients meeting the inclusion criteria ...").
-        static constexpr std::array<std::string_view, 14> qualifiers{"key ",
+        static constexpr std::array<std::string_view, 20> qualifiers{"key ",
+                                                                     "major ",
+                                                                     "principal ",
+                                                                     "primary ",
+                                                                     "core ",
+                                                                     "common ",
+                                                                     "important ",
                                                                      "main ",
                                                                      "general ",
                                                                      "other ",
