@@ -2386,6 +2386,34 @@ bool recognise_condition(const Work& w) {
     if (confirmed) {
         w.param("histology_confirmed", true);
     }
+    // "... solid tumours that are unresponsive or intolerant to all standard of care, or have
+    // no standard of care available": the disease and a requirement that standard treatment is
+    // exhausted, which the record's lines alone do not settle.
+    if (w.criterion.kind == CriterionKind::inclusion &&
+        has_any(t,
+                {"standard of care",
+                 "standard therap",
+                 "standard treatment",
+                 "standard-of-care",
+                 "available therap",
+                 "available treatment"}) &&
+        has_any(t,
+                {"refractory",
+                 "unresponsive",
+                 "intolerant",
+                 "intolerance",
+                 "failed",
+                 "progressed",
+                 "exhausted",
+                 "no standard",
+                 "not available",
+                 "unavailable",
+                 "not a candidate",
+                 "not eligible for",
+                 "ineligible for",
+                 "declined"})) {
+        w.param("standard_exhausted", true);
+    }
     return true;
 }
 

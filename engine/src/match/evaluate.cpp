@@ -554,6 +554,11 @@ CriterionResult evaluate_condition(const Criterion& c, const MatchSubject& s) {
         if (!is) {
             any_unknown = true;
         } else if (*is) {
+            if (flag(c, "standard_exhausted")) {
+                // The disease fits; whether every standard treatment has failed, or none is
+                // available, is the treating physician's judgement, not the record's.
+                return unknown("whether standard treatment is exhausted", evidence);
+            }
             return statement(c, true, evidence);
         }
     }

@@ -13,7 +13,7 @@ namespace trialmatch::engine {
 
 /// Bumped whenever compiling the same text can give a different result; stored trials compiled
 /// by another version are recompiled.
-inline constexpr int criteria_compiler_version = 23;
+inline constexpr int criteria_compiler_version = 24;
 
 enum class CriterionKind { inclusion, exclusion };
 
