@@ -43,13 +43,6 @@ std::vector<std::string> condition_terms(const engine::Patient& patient) {
     return terms;
 }
 
-/// The trial asks for progression on a prior line of a class and the record meets it (or will,
-/// once a date passes): the trial is built for this patient's situation.
-bool resistance_fit(const std::vector<engine::Criterion>& criteria,
-                    const engine::TrialEvaluation& evaluation) {
-    return engine::outline_of(criteria, evaluation).targets_resistance;
-}
-
 } // namespace
 
 std::vector<std::string> split_upper_list(const std::string& text) {
@@ -435,8 +428,9 @@ std::unique_ptr<MatchResult> run_match(const data::TrialStore& store,
              *ranked_trial.nearest.distance_km > settings.within_km)) {
             continue;
         }
-        ranked_trial.targets_resistance =
-            resistance_fit(*ranked_trial.criteria, ranked_trial.evaluation);
+        const auto outline = engine::outline_of(*ranked_trial.criteria, ranked_trial.evaluation);
+        ranked_trial.targets_resistance = outline.targets_resistance;
+        ranked_trial.disease_fit = outline.disease_fit;
         ranked_trial.score = engine::score_of(ranked_trial, as_of);
         result->trials.push_back(std::move(trial));
         result->criteria.push_back(entry.criteria);

@@ -330,7 +330,8 @@ TEST_CASE("judging through a pool of shared criteria equals judging each trial a
                         pooled.eligible_from == alone.eligible_from &&
                         outline.eligible_from == alone.eligible_from &&
                         outline.unknown_weight == expected.unknown_weight &&
-                        outline.targets_resistance == expected.targets_resistance;
+                        outline.targets_resistance == expected.targets_resistance &&
+                        outline.disease_fit == expected.disease_fit;
             for (std::size_t i = 0; same && i < alone.results.size(); ++i) {
                 const auto& a = alone.results[i];
                 same = pooled.results[i].outcome == a.outcome &&

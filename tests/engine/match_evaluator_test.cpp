@@ -506,3 +506,26 @@ TEST_CASE("allergies: none recorded, none known, only to other drugs, or to a ca
         CHECK(result.missing == std::vector<std::string>{"whether an allergy is to a study drug"});
     }
 }
+
+TEST_CASE("a trial for the patient's melanoma subtype fits more directly than a basket",
+          "[match]") {
+    Fixture f;
+    const auto condition = [](std::vector<std::string> concepts) {
+        return criterion(inclusion, CriterionType::condition, {{"concepts", std::move(concepts)}});
+    };
+    const auto fit = [&](const Criterion& c) {
+        return disease_fit(c, f.judge(c));
+    };
+    CHECK(fit(condition({"cutaneous"})) == 2); // the record's subtype
+    CHECK(fit(condition({"melanoma"})) == 1);
+    CHECK(fit(condition({"melanoma", "solid_tumor"})) == 0);
+    CHECK(fit(condition({"uveal"})) == 0); // fails: not the record's subtype
+    auto excluded = condition({"cutaneous"});
+    excluded.kind = exclusion;
+    CHECK(fit(excluded) == 0);
+    TrialOutline outline;
+    outline.verdict = Verdict::possible;
+    const double basket = outline_score(outline);
+    outline.disease_fit = 2;
+    CHECK(outline_score(outline) > basket);
+}

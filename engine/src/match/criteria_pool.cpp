@@ -116,6 +116,7 @@ void PoolJudge::judge_first(std::uint32_t distinct) {
                                                   : Light::Reason::none;
     light.dated = result->pending_until.has_value();
     light.resistance = targets_resistance(criterion, *result);
+    light.disease = static_cast<std::uint8_t>(disease_fit(criterion, *result));
     light.pending_until = result->pending_until.value_or(Date{});
 }
 
@@ -156,6 +157,7 @@ TrialOutline PoolJudge::outline(std::size_t trial) {
                                                                                : 1;
         }
         outline.targets_resistance = outline.targets_resistance || light.resistance;
+        outline.disease_fit = std::max<int>(outline.disease_fit, light.disease);
     }
     return outline;
 }

@@ -1,10 +1,13 @@
 #include "trialmatch/engine/rank.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <numbers>
 #include <set>
+#include <string_view>
+#include <variant>
 
 namespace trialmatch::engine {
 
@@ -54,6 +57,29 @@ bool targets_resistance(const Criterion& criterion, const CriterionResult& resul
            (result.outcome == Outcome::pass || result.reason == "pending");
 }
 
+int disease_fit(const Criterion& criterion, const CriterionResult& result) {
+    if (criterion.type != CriterionType::condition || criterion.kind != CriterionKind::inclusion ||
+        criterion.negated || result.outcome != Outcome::pass) {
+        return 0;
+    }
+    const auto* concepts = criterion.param("concepts");
+    const auto* names =
+        concepts != nullptr ? std::get_if<std::vector<std::string>>(concepts) : nullptr;
+    if (names == nullptr || names->empty()) {
+        return 0;
+    }
+    static constexpr std::array<std::string_view, 7> melanomas{
+        "melanoma", "cutaneous", "acral", "mucosal", "uveal", "conjunctival", "unknown_primary"};
+    bool generic = false;
+    for (const auto& name : *names) {
+        if (std::find(melanomas.begin(), melanomas.end(), name) == melanomas.end()) {
+            return 0; // a basket or another cancer besides
+        }
+        generic = generic || name == "melanoma";
+    }
+    return generic ? 1 : 2;
+}
+
 TrialOutline outline_of(const std::vector<Criterion>& criteria, const TrialEvaluation& evaluation) {
     TrialOutline outline;
     outline.verdict = evaluation.verdict;
@@ -65,6 +91,7 @@ TrialOutline outline_of(const std::vector<Criterion>& criteria, const TrialEvalu
         }
         outline.targets_resistance =
             outline.targets_resistance || targets_resistance(criteria[i], result);
+        outline.disease_fit = std::max(outline.disease_fit, disease_fit(criteria[i], result));
     }
     return outline;
 }
@@ -78,13 +105,16 @@ double outline_score(const TrialOutline& outline) {
     if (outline.targets_resistance) {
         score += 0.15;
     }
+    score += outline.disease_fit == 2 ? 0.06 : outline.disease_fit == 1 ? 0.03 : 0.0;
     return score;
 }
 
-double evaluation_score(const TrialEvaluation& evaluation, bool targets_resistance) {
+double
+evaluation_score(const TrialEvaluation& evaluation, bool targets_resistance, int disease_fit) {
     TrialOutline outline;
     outline.verdict = evaluation.verdict;
     outline.targets_resistance = targets_resistance;
+    outline.disease_fit = disease_fit;
     for (const auto& result : evaluation.results) {
         if (result.counts && result.outcome == Outcome::unknown) {
             outline.unknown_weight += unknown_weight(result);
@@ -134,7 +164,7 @@ double score_of(const RankedTrial& ranked, Date as_of) {
     }
     const auto& trial = *ranked.trial;
     return with_trial_bonus(
-        evaluation_score(evaluation, ranked.targets_resistance),
+        evaluation_score(evaluation, ranked.targets_resistance, ranked.disease_fit),
         phase_bonus(trial.phases),
         ranked.nearest.site != nullptr && open_site_status(ranked.nearest.site->status),
         ranked.nearest.distance_km,

@@ -85,8 +85,9 @@ private:
         Outcome outcome = Outcome::unknown;
         bool counts = true;
         Reason reason = Reason::none;
-        bool resistance = false; ///< targets_resistance
-        bool dated = false;      ///< pending_until is set
+        bool resistance = false;  ///< targets_resistance
+        std::uint8_t disease = 0; ///< disease_fit
+        bool dated = false;       ///< pending_until is set
     };
 
     std::uint32_t judge(std::uint32_t distinct) {

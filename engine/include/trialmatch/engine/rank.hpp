@@ -20,6 +20,7 @@ struct TrialOutline {
     std::optional<Date> eligible_from;
     double unknown_weight = 0;
     bool targets_resistance = false;
+    int disease_fit = 0; ///< see disease_fit()
 };
 
 /// The outline of a full evaluation of `criteria`.
@@ -32,6 +33,11 @@ double unknown_weight(const CriterionResult& result);
 /// The criterion asks for progression on a prior line (of a class) and the record meets it, or
 /// will once a date passes: the trial is built for this patient's situation.
 bool targets_resistance(const Criterion& criterion, const CriterionResult& result);
+
+/// How directly a criterion that passes names the patient's disease: 2 when it asks for the
+/// patient's melanoma subtype ("uveal melanoma"), 1 for melanoma, 0 otherwise (a basket of solid
+/// tumours, another cancer, any other criterion).
+int disease_fit(const Criterion& criterion, const CriterionResult& result);
 
 /// Great-circle distance in km (haversine, mean Earth radius 6371.0088 km).
 double distance_km(GeoPoint a, GeoPoint b);
@@ -118,11 +124,13 @@ struct RankedTrial {
     /// The trial asks for progression on a prior line of a class and the patient's record meets
     /// it: the trial is built for this patient's situation.
     bool targets_resistance = false;
+    int disease_fit = 0; ///< the best disease_fit of its criteria
 };
 
 /// The score in [0, 1] (README "Ranking"): the verdict sets the band (eligible 0.70, possible
 /// 0.40, ineligible 0); unknowns take away up to 0.25 (missing facts weigh 1, criteria not
-/// understood 0.5); a trial built for the patient's resistance adds 0.15; phase up to 0.04;
+/// understood 0.5); a trial built for the patient's resistance adds 0.15, one for melanoma 0.03
+/// and one for the patient's melanoma subtype 0.06; phase up to 0.04;
 /// a recruiting site adds 0.02 and nearness up to 0.06 (half at 250 km); an update in the
 /// last year 0.02.
 double score_of(const RankedTrial& ranked, Date as_of);
@@ -130,7 +138,8 @@ double score_of(const RankedTrial& ranked, Date as_of);
 /// The part of the score that the evaluation alone decides (band, unknowns, resistance fit);
 /// score_of adds at most `trial_bonus_max` for phase, site and recency. Lets a caller rank
 /// thousands of judged trials and read whole only those that can still reach the top.
-double evaluation_score(const TrialEvaluation& evaluation, bool targets_resistance);
+double
+evaluation_score(const TrialEvaluation& evaluation, bool targets_resistance, int disease_fit);
 
 /// evaluation_score from an outline (targets_resistance included).
 double outline_score(const TrialOutline& outline);
