@@ -66,11 +66,13 @@ std::size_t CriteriaPool::add(const std::vector<Criterion>& criteria) {
         trial.scopes.push_back(criterion.scope);
     }
     trial.groups = group_members(trial.shapes);
+    trial.cohorts = cohort_plan(trial.shapes);
     for (std::size_t i = 0; i < trial.distinct.size(); ++i) {
         m_ids.push_back(trial.distinct[i] | (trial.shapes[i].cohort.empty() ? 0U : scoped_bit));
     }
     m_starts.push_back(m_ids.size());
-    m_has_groups.push_back(trial.groups.empty() ? 0 : 1);
+    m_has_groups.push_back(static_cast<unsigned char>(
+        (trial.groups.empty() ? 0 : has_groups) | (trial.cohorts.cohorts == 0 ? 0 : has_cohorts)));
     m_criteria += criteria.size();
     m_trials.push_back(std::move(trial));
     return m_trials.size() - 1;
@@ -120,6 +122,12 @@ void PoolJudge::judge_first(std::uint32_t distinct) {
     light.pending_until = result->pending_until.value_or(Date{});
 }
 
+namespace {
+
+const CohortPlan no_cohorts;
+
+} // namespace
+
 TrialOutline PoolJudge::outline(std::size_t trial) {
     const std::uint32_t* ids = m_pool.m_ids.data() + m_pool.m_starts[trial];
     const std::size_t count = m_pool.m_starts[trial + 1] - m_pool.m_starts[trial];
@@ -129,7 +137,8 @@ TrialOutline PoolJudge::outline(std::size_t trial) {
     }
     // As settle_trial does, with what a group's annotation changes for ranking: a settled
     // group is never pending nor "not understood".
-    if (m_pool.m_has_groups[trial] != 0) {
+    const unsigned char shape = m_pool.m_has_groups[trial];
+    if ((shape & CriteriaPool::has_groups) != 0) {
         detail::settle_groups(m_pool.m_trials[trial].groups,
                               m_scratch,
                               [](Light& group, std::size_t, std::size_t, bool) {
@@ -139,11 +148,7 @@ TrialOutline PoolJudge::outline(std::size_t trial) {
     TrialOutline outline;
     outline.verdict = detail::settle_verdict(
         m_scratch,
-        [&](std::size_t i) {
-            return (ids[i] & CriteriaPool::scoped_bit) != 0
-                       ? std::string_view{m_pool.m_trials[trial].shapes[i].cohort}
-                       : std::string_view{};
-        },
+        (shape & CriteriaPool::has_cohorts) != 0 ? m_pool.m_trials[trial].cohorts : no_cohorts,
         outline.eligible_from,
         [](const Light& l) {
             return l.reason == Light::Reason::pending && l.dated

@@ -1622,6 +1622,68 @@ std::string cohort_of(const std::string& scope) {
     return cohort;
 }
 
+CohortPlan cohort_plan(const std::vector<CriterionShape>& shapes) {
+    CohortPlan plan;
+    std::vector<std::string_view> cohorts;
+    for (const auto& shape : shapes) {
+        if (!shape.cohort.empty()) {
+            cohorts.emplace_back(shape.cohort);
+        }
+    }
+    if (cohorts.empty()) {
+        return plan;
+    }
+    // "Part 2 / Cohort A" is nested in "Part 2".
+    const auto within = [](std::string_view inner, std::string_view outer) {
+        return inner == outer ||
+               (inner.size() > outer.size() + 3 && inner.substr(0, outer.size()) == outer &&
+                inner.substr(outer.size(), 3) == " / ");
+    };
+    std::sort(cohorts.begin(), cohorts.end());
+    cohorts.erase(std::unique(cohorts.begin(), cohorts.end()), cohorts.end());
+    std::vector<std::string_view> leaves;
+    for (const auto cohort : cohorts) {
+        if (std::none_of(cohorts.begin(), cohorts.end(), [&](std::string_view other) {
+                return other != cohort && within(other, cohort);
+            })) {
+            leaves.push_back(cohort);
+        }
+    }
+    if (leaves.size() > 64) {
+        // More cohorts than bits: read them as one, which never excludes the trial.
+        plan.cohorts = 1;
+        plan.covers.assign(shapes.size(), 0);
+        for (std::size_t i = 0; i < shapes.size(); ++i) {
+            plan.covers[i] = shapes[i].cohort.empty() ? 0 : 1;
+        }
+        return plan;
+    }
+    std::vector<std::string_view> roots;
+    for (const auto leaf : leaves) {
+        roots.push_back(leaf.substr(0, leaf.find(" / ")));
+    }
+    std::sort(roots.begin(), roots.end());
+    roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
+    // Cohorts all nested in one part ("Expansion / Cohort 1", "Expansion / Cohort 2") leave the
+    // parts the trial does not scope (a dose escalation) open.
+    plan.can_exclude = roots.size() >= 2;
+    plan.covers.assign(shapes.size(), 0);
+    for (std::size_t i = 0; i < shapes.size(); ++i) {
+        if (shapes[i].cohort.empty()) {
+            continue;
+        }
+        for (std::size_t l = 0; l < leaves.size(); ++l) {
+            if (within(leaves[l], shapes[i].cohort)) {
+                plan.covers[i] |= std::uint64_t{1} << l;
+            }
+        }
+    }
+    for (std::size_t l = 0; l < leaves.size(); ++l) {
+        plan.cohorts |= std::uint64_t{1} << l;
+    }
+    return plan;
+}
+
 std::vector<GroupMembers> group_members(const std::vector<CriterionShape>& shapes) {
     std::vector<GroupMembers> groups;
     for (std::size_t i = shapes.size(); i-- > 0;) {
@@ -1658,13 +1720,13 @@ TrialEvaluation settle_trial(const std::vector<CriterionShape>& shapes,
                 group.missing.push_back("one of the sub-criteria");
             }
         });
-    evaluation.verdict = detail::settle_verdict(
-        evaluation.results,
-        [&](std::size_t i) { return std::string_view{shapes[i].cohort}; },
-        evaluation.eligible_from,
-        [](const CriterionResult& r) {
-            return r.reason == "pending" ? r.pending_until : std::nullopt;
-        });
+    evaluation.verdict =
+        detail::settle_verdict(evaluation.results,
+                               cohort_plan(shapes),
+                               evaluation.eligible_from,
+                               [](const CriterionResult& r) {
+                                   return r.reason == "pending" ? r.pending_until : std::nullopt;
+                               });
     return evaluation;
 }
 

@@ -55,93 +55,45 @@ void settle_groups(const std::vector<GroupMembers>& groups,
     }
 }
 
-/// `inner` is `outer` or nested in it ("Part 2 / Cohort A" in "Part 2").
-inline bool within(std::string_view inner, std::string_view outer) {
-    return inner == outer ||
-           (inner.size() > outer.size() + 3 && inner.substr(0, outer.size()) == outer &&
-            inner.substr(outer.size(), 3) == " / ");
-}
-
 /// `ineligible` if a counted criterion for every participant fails, or if every cohort the
-/// trial names has a failing criterion (its own or of a scope it is nested in); `eligible` if
-/// every counted criterion for every participant passes and so do all of one cohort's, if the
-/// trial names cohorts; else `possible` with the last of the pending dates. Cohorts are the
-/// scopes no other scope nests in; cohorts of one part alone never exclude, since the unscoped
-/// part of the trial may be open. `cohort(i)` names the cohort of criterion i (empty: every
-/// participant); `pending(result)` gives a result's pending date, if it is pending.
-template <class Result, class Cohort, class Pending>
+/// trial names has a failing criterion (its own or of a part it is nested in) and the cohorts
+/// span two or more parts; `eligible` if every counted criterion for every participant passes
+/// and so do all of one cohort's, if the trial names cohorts; else `possible` with the last of
+/// the pending dates. `pending(result)` gives a result's pending date, if it is pending.
+template <class Result, class Pending>
 Verdict settle_verdict(const std::vector<Result>& results,
-                       Cohort&& cohort,
+                       const CohortPlan& plan,
                        std::optional<Date>& eligible_from,
                        Pending&& pending) {
     bool failed = false;
     bool all_pass = true;
-    bool scoped = false;
+    std::uint64_t closed = 0;  // cohorts with a failing criterion
+    std::uint64_t waiting = 0; // cohorts with a criterion that does not pass
     eligible_from.reset();
     for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& result = results[i];
-        const bool in_cohort = !cohort(i).empty();
-        scoped = scoped || in_cohort;
         if (!result.counts) {
             continue;
         }
-        if (result.outcome == Outcome::fail && !in_cohort) {
-            failed = true;
+        const std::uint64_t covers = plan.covers.empty() ? 0 : plan.covers[i];
+        if (result.outcome == Outcome::fail) {
+            if (covers == 0) {
+                failed = true;
+            }
+            closed |= covers;
         }
         if (result.outcome != Outcome::pass) {
-            all_pass = all_pass && in_cohort;
+            waiting |= covers;
+            all_pass = all_pass && covers != 0;
             if (const std::optional<Date> until = pending(result);
                 until && (!eligible_from || *until > *eligible_from)) {
                 eligible_from = until;
             }
         }
     }
-    if (scoped && !failed) {
-        // Each cohort's own outcome: failed, all passed, or open.
-        std::vector<std::string_view> leaves;
-        for (std::size_t i = 0; i < results.size(); ++i) {
-            if (const std::string_view c = cohort(i); !c.empty()) {
-                leaves.push_back(c);
-            }
-        }
-        std::sort(leaves.begin(), leaves.end());
-        leaves.erase(std::unique(leaves.begin(), leaves.end()), leaves.end());
-        const auto all = leaves;
-        leaves.erase(std::remove_if(leaves.begin(),
-                                    leaves.end(),
-                                    [&](std::string_view leaf) {
-                                        return std::any_of(
-                                            all.begin(), all.end(), [&](std::string_view other) {
-                                                return other != leaf && within(other, leaf);
-                                            });
-                                    }),
-                     leaves.end());
-        // Cohorts all nested in one part ("Expansion / Cohort 1", "Expansion / Cohort 2") leave
-        // the parts the trial does not scope (a dose escalation) open.
-        std::vector<std::string_view> roots;
-        for (const auto leaf : leaves) {
-            roots.push_back(leaf.substr(0, leaf.find(" / ")));
-        }
-        std::sort(roots.begin(), roots.end());
-        roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
-        std::size_t closed = 0;
-        bool one_passes = false;
-        for (const auto leaf : leaves) {
-            bool leaf_failed = false;
-            bool leaf_passes = true;
-            for (std::size_t i = 0; i < results.size(); ++i) {
-                const std::string_view c = cohort(i);
-                if (c.empty() || !results[i].counts || !within(leaf, c)) {
-                    continue;
-                }
-                leaf_failed = leaf_failed || results[i].outcome == Outcome::fail;
-                leaf_passes = leaf_passes && results[i].outcome == Outcome::pass;
-            }
-            closed += leaf_failed ? 1U : 0U;
-            one_passes = one_passes || leaf_passes;
-        }
-        failed = roots.size() >= 2 && closed == leaves.size();
-        all_pass = all_pass && one_passes;
+    if (plan.cohorts != 0) {
+        failed = failed || (plan.can_exclude && closed == plan.cohorts);
+        all_pass = all_pass && (plan.cohorts & ~waiting) != 0;
     }
     const Verdict verdict = failed     ? Verdict::ineligible
                             : all_pass ? Verdict::eligible

@@ -42,6 +42,7 @@ private:
         std::vector<CriterionShape> shapes;
         std::vector<std::string> scopes;
         std::vector<GroupMembers> groups;
+        CohortPlan cohorts;
     };
 
     std::unordered_map<std::string, std::uint32_t> m_index; ///< judging key -> distinct
@@ -53,7 +54,9 @@ private:
     static constexpr std::uint32_t scoped_bit = 0x80000000U;
     std::vector<std::uint32_t> m_ids;
     std::vector<std::size_t> m_starts{0};
-    std::vector<unsigned char> m_has_groups;
+    static constexpr unsigned char has_groups = 1;
+    static constexpr unsigned char has_cohorts = 2;
+    std::vector<unsigned char> m_has_groups; ///< per trial, has_groups | has_cohorts
     std::size_t m_criteria = 0;
 };
 

@@ -6,6 +6,7 @@
 #include "trialmatch/engine/patient.hpp"
 #include "trialmatch/engine/patient_assessment.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -88,6 +89,17 @@ CriterionShape shape_of(const Criterion& criterion);
 /// ("medical history and comorbidities") or names every cohort ("each cohort", "common
 /// eligibility criteria for all cohorts") applies to every participant.
 std::string cohort_of(const std::string& scope);
+
+/// The cohorts a trial names, worked out once from its criteria's shapes so that settling a
+/// verdict costs no allocation: each cohort is a bit (the scopes no other scope nests in), and
+/// each criterion of a cohort or of a part that contains cohorts covers their bits.
+struct CohortPlan {
+    std::vector<std::uint64_t> covers; ///< per criterion; empty when the trial names no cohort
+    std::uint64_t cohorts = 0;         ///< every cohort's bit
+    bool can_exclude = false;          ///< cohorts in two or more parts (see settle_trial)
+};
+
+CohortPlan cohort_plan(const std::vector<CriterionShape>& shapes);
 
 /// A group criterion and the positions of its members.
 struct GroupMembers {
