@@ -68,11 +68,11 @@ std::size_t CriteriaPool::add(const std::vector<Criterion>& criteria) {
     trial.groups = group_members(trial.shapes);
     trial.cohorts = cohort_plan(trial.shapes);
     for (std::size_t i = 0; i < trial.distinct.size(); ++i) {
-        m_ids.push_back(trial.distinct[i] | (trial.shapes[i].cohort.empty() ? 0U : scoped_bit));
+        m_ids.push_back(trial.distinct[i]);
     }
     m_starts.push_back(m_ids.size());
-    m_has_groups.push_back(static_cast<unsigned char>(
-        (trial.groups.empty() ? 0 : has_groups) | (trial.cohorts.cohorts == 0 ? 0 : has_cohorts)));
+    m_shape.push_back(static_cast<unsigned char>((trial.groups.empty() ? 0 : has_groups) |
+                                                 (trial.cohorts.cohorts == 0 ? 0 : has_cohorts)));
     m_criteria += criteria.size();
     m_trials.push_back(std::move(trial));
     return m_trials.size() - 1;
@@ -133,11 +133,11 @@ TrialOutline PoolJudge::outline(std::size_t trial) {
     const std::size_t count = m_pool.m_starts[trial + 1] - m_pool.m_starts[trial];
     m_scratch.resize(count);
     for (std::size_t i = 0; i < count; ++i) {
-        m_scratch[i] = m_light[judge(ids[i] & ~CriteriaPool::scoped_bit)];
+        m_scratch[i] = m_light[judge(ids[i])];
     }
     // As settle_trial does, with what a group's annotation changes for ranking: a settled
     // group is never pending nor "not understood".
-    const unsigned char shape = m_pool.m_has_groups[trial];
+    const unsigned char shape = m_pool.m_shape[trial];
     if ((shape & CriteriaPool::has_groups) != 0) {
         detail::settle_groups(m_pool.m_trials[trial].groups,
                               m_scratch,

@@ -6,10 +6,9 @@
 
 #include "trialmatch/engine/match.hpp"
 
-#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
-#include <string_view>
 #include <utility>
 #include <vector>
 

@@ -49,14 +49,12 @@ private:
     std::vector<Criterion> m_distinct;
     std::vector<Trial> m_trials;
     // What outlining reads, laid out for reading trial after trial: every trial's distinct
-    // indices in one array (the top bit set for a criterion of one cohort), where each starts,
-    // and whether it has groups.
-    static constexpr std::uint32_t scoped_bit = 0x80000000U;
+    // indices in one array, where each starts, and whether it has groups or cohorts.
     std::vector<std::uint32_t> m_ids;
     std::vector<std::size_t> m_starts{0};
     static constexpr unsigned char has_groups = 1;
     static constexpr unsigned char has_cohorts = 2;
-    std::vector<unsigned char> m_has_groups; ///< per trial, has_groups | has_cohorts
+    std::vector<unsigned char> m_shape; ///< per trial, has_groups | has_cohorts
     std::size_t m_criteria = 0;
 };
 
